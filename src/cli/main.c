@@ -1,0 +1,35 @@
+/* main.c — `techup <command> [options]`: the command table and dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const tu_command commands[] = {
+    {"version", tu_cmd_version, "print version information"},
+};
+
+static void usage(FILE *f) {
+    fputs("usage: techup <command> [options]\n\ncommands:\n", f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'techup <command> --help' for a command's options.\n"
+          "Data commands take --db PATH (default $TECHUP_DB or var/techup.db).\n",
+          f);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return TU_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return TU_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) return tu_cmd_version(1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "techup: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return TU_EXIT_USAGE;
+}

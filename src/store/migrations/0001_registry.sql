@@ -1,0 +1,40 @@
+-- 0001: the enterprise registry.
+-- Portable SQL for SQLite and PostgreSQL; {{ID}} is the backend's auto-increment primary key and {{BLOB}} its
+-- binary type (replaced when the migration is applied). Money and decimals are fixed-point integers
+-- (see src/core/num.h); dates are ISO text; tags are ';'-separated catalog names.
+
+-- Where values came from: one row per import file, API write, dispute resolution or generator run.
+CREATE TABLE source (
+  id {{ID}},
+  kind TEXT NOT NULL,            -- import | api | dispute | gen
+  name TEXT NOT NULL,            -- file name, user, ...
+  as_of TEXT NOT NULL,           -- the date the values describe (YYYY-MM-DD)
+  created_at TEXT NOT NULL
+);
+
+-- One row per enterprise. id is dense and never reused: it is the enterprise's bit in the match index.
+CREATE TABLE enterprise (
+  id {{ID}},
+  uscc TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  city INTEGER NOT NULL,
+  district INTEGER,
+  industry TEXT,
+  size TEXT,                     -- the size class as given; NULL = derived from employees and revenue
+  revenue BIGINT,                -- 万元 x 10^4
+  employees BIGINT,
+  founded TEXT,
+  rd_ratio BIGINT,               -- % x 10^4
+  energy_tce BIGINT,             -- tce x 10^4
+  tags TEXT NOT NULL DEFAULT '',
+  source_id BIGINT NOT NULL REFERENCES source(id),
+  updated_at TEXT NOT NULL
+);
+
+-- A value whose source differs from its row's source (an API correction, a resolved dispute).
+CREATE TABLE enterprise_value_source (
+  enterprise_id BIGINT NOT NULL REFERENCES enterprise(id),
+  attr TEXT NOT NULL,
+  source_id BIGINT NOT NULL REFERENCES source(id),
+  PRIMARY KEY (enterprise_id, attr)
+);
