@@ -6,6 +6,7 @@
 
 static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
+    {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
 };
 
 static void usage(FILE *f) {
