@@ -6,6 +6,9 @@
 
 static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
+    {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
+    {"user", tu_cmd_user, "add, list, disable, enable or reset users"},
+    {"audit", tu_cmd_audit, "verify the audit trail's hash chain"},
 };
 
 static void usage(FILE *f) {
