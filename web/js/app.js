@@ -19,10 +19,12 @@ function navLinks() {
 }
 
 async function loadMe() {
+  // GET /session answers 200 whether or not a session is open, so an anonymous visit logs no error.
   try {
-    state.me = await api('GET', '/me');
+    const s = await api('GET', '/session');
+    state.me = s.authenticated ? s.user : null;
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) console.warn('me:', e.message);
+    console.warn('session:', e.message);
     state.me = null;
   }
 }
