@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "store/backend.h"
+#include "store/registry_ops.h"
 #include "store/sqlite_int.h"
 
 #define STMT_CACHE 128
@@ -207,4 +208,5 @@ const tu_store_backend tu__sqlite_backend = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .registry = &tu__sqlite_registry_ops,
 };

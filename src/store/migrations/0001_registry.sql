@@ -12,7 +12,8 @@ CREATE TABLE source (
   created_at TEXT NOT NULL
 );
 
--- One row per enterprise. id is dense and never reused: it is the enterprise's bit in the match index.
+-- One row per enterprise. id is dense and never reused: it is the enterprise's bit in the match index
+-- (enterprises are never deleted; a closed one keeps its row).
 CREATE TABLE enterprise (
   id {{ID}},
   uscc TEXT NOT NULL UNIQUE,
@@ -31,10 +32,26 @@ CREATE TABLE enterprise (
   updated_at TEXT NOT NULL
 );
 
--- A value whose source differs from its row's source (an API correction, a resolved dispute).
+-- A value whose source differs from its row's source (an API correction, a resolved dispute). An upsert of the
+-- whole row (an import) replaces every value and so drops the row's overrides.
 CREATE TABLE enterprise_value_source (
   enterprise_id BIGINT NOT NULL REFERENCES enterprise(id),
   attr TEXT NOT NULL,
   source_id BIGINT NOT NULL REFERENCES source(id),
   PRIMARY KEY (enterprise_id, attr)
 );
+
+-- Progress of one CSV import, advanced in the same transaction as each batch, so a re-run after a crash
+-- resumes after the last committed batch. A file is identified by its path, size and modification time.
+CREATE TABLE import_run (
+  id {{ID}},
+  source_id BIGINT NOT NULL REFERENCES source(id),
+  path TEXT NOT NULL,
+  file_size BIGINT NOT NULL,
+  file_mtime BIGINT NOT NULL,
+  rows_done BIGINT NOT NULL,     -- data rows (after the header) fully handled, imported or rejected
+  rejected BIGINT NOT NULL,
+  finished INTEGER NOT NULL,     -- 0 while running or interrupted, 1 when complete
+  started_at TEXT NOT NULL
+);
+CREATE INDEX import_run_file ON import_run (path, file_size, file_mtime);
