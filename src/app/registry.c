@@ -20,7 +20,9 @@
 
 #include "core/alloc.h"
 #include "core/catalog.h"
+#include "core/codes.h"
 #include "core/num.h"
+#include "app/uscc_set.h"
 #include "store/registry.h"
 
 /* ---- change hook ---- */
@@ -97,6 +99,15 @@ typedef struct importer {
     FILE *rej;
     int64_t *all_ids; /* strict mode with subscribers: every id written, to notify after the commit */
     size_t nall, all_cap;
+    int64_t pending; /* valid rows of the open batch (imported when it commits) */
+    /* bulk load into an empty registry: ids assigned here (batch[i] gets first_id + i), duplicates found by `seen`;
+     * rows repeating the USCC of a committed batch go to upd */
+    int bulk;
+    int64_t first_id;
+    tu__uscc_set seen;
+    tu_ent *upd;
+    int64_t *upd_ids;
+    size_t nupd, upd_cap, upd_id_cap;
     /* progress */
     int64_t bytes, size;
 } importer;
@@ -235,12 +246,32 @@ static void draw_progress(importer *im, int done) {
     fflush(im->o->progress);
 }
 
+/* Bulk mode: appends the batch with its ids and replaces the rows that repeat a committed USCC. */
+static int write_bulk(importer *im) {
+    for (size_t i = 0; i < im->nbatch; i++) im->ids[i] = im->first_id + (int64_t)i;
+    int rc = tu_store_ent_append(im->s, im->batch, im->ids, im->nbatch, im->source_id, im->err);
+    for (size_t i = 0; i < im->nupd && !rc; i++)
+        rc = tu_store_ent_replace(im->s, im->upd_ids[i], &im->upd[i], im->source_id, im->err);
+    return rc;
+}
+
+static int keep_ids_for_strict(importer *im, const int64_t *ids, size_t n) {
+    if (n == 0) return TU_OK;
+    if (grow((void **)&im->all_ids, &im->all_cap, im->nall + n, sizeof *im->all_ids))
+        return tu_err_set(im->err, TU_ENOMEM, "out of memory");
+    memcpy(im->all_ids + im->nall, ids, n * sizeof *ids);
+    im->nall += n;
+    return TU_OK;
+}
+
 /* Writes the open batch and the run's progress; commits unless strict (one transaction for the whole file). */
 static int flush(importer *im, int finished) {
     int strict = im->o->strict, rc = TU_OK;
     if (!strict) rc = tu_store_begin(im->s, im->err);
     if (!rc && !(strict && im->rejected))
-        rc = tu_store_ent_upsert(im->s, im->batch, im->nbatch, im->source_id, im->ids, im->err);
+        rc = im->bulk ? write_bulk(im)
+                      : tu_store_ent_upsert(im->s, im->batch, im->nbatch, im->source_id, im->ids, im->err);
+    if (!rc && finished && im->bulk) rc = tu_store_ent_bulk_end(im->s, im->err);
     if (!rc) rc = tu_store_import_progress(im->s, im->run_id, im->data_rows, im->rejected, finished, im->err);
     if (!rc && !strict) rc = tu_store_commit(im->s, im->err);
     if (rc) {
@@ -248,18 +279,51 @@ static int flush(importer *im, int finished) {
         im->fatal = 1;
         return rc;
     }
-    if (!strict) notify(im->ids, im->batch, im->nbatch);
-    else if (nsubscribers && !im->rejected) {
-        if (grow((void **)&im->all_ids, &im->all_cap, im->nall + im->nbatch, sizeof *im->all_ids))
-            return im->fatal = 1, tu_err_set(im->err, TU_ENOMEM, "out of memory");
-        memcpy(im->all_ids + im->nall, im->ids, im->nbatch * sizeof *im->ids);
-        im->nall += im->nbatch;
+    if (!strict) {
+        notify(im->ids, im->batch, im->nbatch);
+        notify(im->upd_ids, im->upd, im->nupd);
+    } else if (nsubscribers && !im->rejected) {
+        rc = keep_ids_for_strict(im, im->ids, im->nbatch);
+        if (!rc) rc = keep_ids_for_strict(im, im->upd_ids, im->nupd);
+        if (rc) return im->fatal = 1, rc;
     }
-    im->st->imported += (int64_t)im->nbatch;
-    im->nbatch = 0, im->handled = 0;
+    im->st->imported += im->pending;
+    im->first_id += (int64_t)im->nbatch;
+    im->nbatch = 0, im->nupd = 0, im->handled = 0, im->pending = 0;
     if (im->rej) fflush(im->rej);
     draw_progress(im, finished);
     return TU_OK;
+}
+
+/* uscc_set confirmation: is id's USCC the one of the row being read? Ids of the open batch are compared in memory,
+ * committed ones read back (rare: only on a fingerprint match). */
+static int same_uscc(void *ctx, int64_t id) {
+    importer *im = ctx;
+    const char *want = im->batch[im->nbatch].uscc;
+    if (id >= im->first_id) return memcmp(im->batch[id - im->first_id].uscc, want, TU_USCC_LEN) == 0;
+    tu_ent old;
+    tu_err e2 = {0};
+    if (tu_store_ent_get_by_id(im->s, id, &old, NULL, &e2) != TU_OK) return 0;
+    return memcmp(old.uscc, want, TU_USCC_LEN) == 0;
+}
+
+/* Bulk mode: a new USCC joins the batch; a repeated one replaces the earlier row (keeping its id): in place when
+ * that row is in the open batch, else through upd. */
+static void add_bulk(importer *im, const tu_ent *e) {
+    int64_t id = tu__uscc_set_find_or_add(&im->seen, e->uscc, im->first_id + (int64_t)im->nbatch, same_uscc, im);
+    if (id < 0) {
+        fail(im, TU_ENOMEM, "out of memory");
+    } else if (id == 0) {
+        im->nbatch++;
+    } else if (id >= im->first_id) {
+        im->batch[id - im->first_id] = *e;
+    } else if (grow((void **)&im->upd, &im->upd_cap, im->nupd + 1, sizeof *im->upd) ||
+               grow((void **)&im->upd_ids, &im->upd_id_cap, im->nupd + 1, sizeof *im->upd_ids)) {
+        fail(im, TU_ENOMEM, "out of memory");
+    } else {
+        im->upd[im->nupd] = *e;
+        im->upd_ids[im->nupd++] = id;
+    }
 }
 
 static void end_row(int c, void *data) {
@@ -278,7 +342,8 @@ static void end_row(int c, void *data) {
         }
         if (!im->bad) im->bad = tu_ent_finish(e, &im->rerr) != TU_OK;
         if (im->bad) reject_row(im);
-        else im->nbatch++;
+        else if (im->bulk) add_bulk(im, e), im->pending++;
+        else im->nbatch++, im->pending++;
         if (++im->handled >= im->batch_cap) flush(im, 0);
     }
     im->nf = 0, im->bad = 0;
@@ -324,27 +389,41 @@ static int parse_file(importer *im, FILE *f, const char *path) {
     return rc;
 }
 
-/* Finds an interrupted run of the same file to resume, or starts a new one (with its source). */
-static int start_run(importer *im, const char *ident, const struct stat *sb, const char *path) {
+/* Records a new run of the file with its source. */
+static int new_run(importer *im, const char *ident, const struct stat *sb, const char *path) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    int rc = tu_store_source_add(im->s, "import", basename(tmp), im->o->as_of ? im->o->as_of : im->today,
+                                 &im->source_id, im->err);
+    if (!rc) rc = tu_store_import_start(im->s, ident, (int64_t)sb->st_size, (int64_t)sb->st_mtime, im->source_id,
+                                        &im->run_id, im->err);
+    return rc;
+}
+
+/* Resumes an interrupted run of the same file or starts a new one; chooses bulk mode for a first load into an empty
+ * registry, else makes sure the USCC index exists (an interrupted bulk load may have left it out). */
+static int start_run(importer *im, const char *ident, const struct stat *sb, const char *path, int64_t before) {
     tu_import_run run;
     tu_err e2 = {0};
+    int strict = im->o->strict;
     int rc = tu_store_import_find(im->s, ident, (int64_t)sb->st_size, (int64_t)sb->st_mtime, &run, &e2);
-    if (rc == TU_OK && !run.finished && !im->o->strict) {
+    if (rc != TU_OK && rc != TU_ENOTFOUND) return *im->err = e2, rc;
+    int resume = rc == TU_OK && !run.finished && !strict;
+    rc = strict ? TU_OK : tu_store_begin(im->s, im->err);
+    if (!rc && resume) {
         im->run_id = run.id, im->source_id = run.source_id;
         im->skip = run.rows_done, im->rejected = run.rejected;
         im->st->resumed_from = run.rows_done;
-        return TU_OK;
+    } else if (!rc) {
+        rc = new_run(im, ident, sb, path);
     }
-    if (rc != TU_OK && rc != TU_ENOTFOUND) return *im->err = e2, rc;
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    const char *base = basename(tmp);
-    int strict = im->o->strict;
-    rc = strict ? TU_OK : tu_store_begin(im->s, im->err);
-    if (!rc) rc = tu_store_source_add(im->s, "import", base, im->o->as_of ? im->o->as_of : im->today, &im->source_id,
-                                      im->err);
-    if (!rc) rc = tu_store_import_start(im->s, ident, (int64_t)sb->st_size, (int64_t)sb->st_mtime, im->source_id,
-                                        &im->run_id, im->err);
+    im->bulk = !resume && before == 0;
+    if (!rc) rc = im->bulk ? tu_store_ent_bulk_begin(im->s, im->err) : tu_store_ent_bulk_end(im->s, im->err);
+    if (!rc && im->bulk && tu__uscc_set_init(&im->seen, (size_t)(sb->st_size / 100)))
+        rc = tu_err_set(im->err, TU_ENOMEM, "out of memory");
+    int64_t max_id = 0;
+    if (!rc && im->bulk) rc = tu_store_ent_max_id(im->s, &max_id, im->err);
+    im->first_id = max_id + 1;
     if (!rc && !strict) rc = tu_store_commit(im->s, im->err);
     if (rc && !strict) tu_store_rollback(im->s);
     return rc;
@@ -372,6 +451,9 @@ static void importer_free(importer *im) {
     tu_free(im->header_raw);
     tu_free(im->header_off);
     tu_free(im->all_ids);
+    tu_free(im->upd);
+    tu_free(im->upd_ids);
+    tu__uscc_set_free(&im->seen);
 }
 
 /* Strict mode commits once at the end; subscribers then get the written records, read back batch by batch. */
@@ -393,7 +475,7 @@ static int run_import(importer *im, FILE *f, const char *path, const struct stat
     int strict = im->o->strict;
     int rc = tu_store_ent_count(im->s, &before, im->err);
     if (!rc && strict) rc = tu_store_begin(im->s, im->err);
-    if (!rc) rc = start_run(im, ident, sb, path);
+    if (!rc) rc = start_run(im, ident, sb, path, before);
     im->size = (int64_t)sb->st_size;
     if (!rc) rc = parse_file(im, f, path);
     if (!rc) rc = flush(im, 1);

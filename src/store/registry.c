@@ -36,6 +36,27 @@ int tu_store_ent_upsert(tu_store *s, const tu_ent *batch, size_t n, int64_t sour
     return rc ? rc : n == 0 ? TU_OK : OPS(s)->ent_upsert(s->impl, batch, n, source_id, ids_out, err);
 }
 
+int tu_store_ent_bulk_begin(tu_store *s, tu_err *err) {
+    int rc = need_tx(s, err);
+    return rc ? rc : OPS(s)->ent_bulk_begin(s->impl, err);
+}
+
+int tu_store_ent_append(tu_store *s, const tu_ent *batch, const int64_t *ids, size_t n, int64_t source_id,
+                        tu_err *err) {
+    int rc = need_tx(s, err);
+    return rc ? rc : n == 0 ? TU_OK : OPS(s)->ent_append(s->impl, batch, ids, n, source_id, err);
+}
+
+int tu_store_ent_replace(tu_store *s, int64_t id, const tu_ent *e, int64_t source_id, tu_err *err) {
+    int rc = need_tx(s, err);
+    return rc ? rc : OPS(s)->ent_replace(s->impl, id, e, source_id, err);
+}
+
+int tu_store_ent_bulk_end(tu_store *s, tu_err *err) {
+    int rc = need_tx(s, err);
+    return rc ? rc : OPS(s)->ent_bulk_end(s->impl, err);
+}
+
 int tu_store_ent_get_by_uscc(tu_store *s, const char *uscc, int64_t *id, tu_ent *out, int64_t *source_id,
                              tu_err *err) {
     return OPS(s)->ent_get_by_uscc(s->impl, uscc, id, out, source_id, err);

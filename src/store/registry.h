@@ -38,6 +38,25 @@ int tu_store_source_get(tu_store *s, int64_t id, tu_source *out, tu_err *err);
  * per-value overrides. ids_out (may be NULL) receives each record's id. Requires a transaction. */
 int tu_store_ent_upsert(tu_store *s, const tu_ent *batch, size_t n, int64_t source_id, int64_t *ids_out,
                         tu_err *err);
+/* ---- bulk load into an empty registry ----
+ * Inserting millions of random USCCs into a live index rewrites most index pages in every batch; a first load
+ * instead appends rows and builds the index once. Protocol: bulk_begin (empty registry, drops the USCC index),
+ * ent_append per batch, bulk_end (builds the index). Until bulk_end the USCC lookups scan the table and nothing
+ * rejects a duplicate USCC: the caller guarantees uniqueness. A crash in between leaves a consistent database
+ * without the index; calling bulk_end (what an import does when it starts) restores it. */
+/* Requires a transaction and an empty enterprise table (TU_ESTATE otherwise). */
+int tu_store_ent_bulk_begin(tu_store *s, tu_err *err);
+/* Inserts n new records with the given ids (each above every id in use, increasing) and USCCs not in the store.
+ * Requires a transaction. */
+int tu_store_ent_append(tu_store *s, const tu_ent *batch, const int64_t *ids, size_t n, int64_t source_id,
+                        tu_err *err);
+/* Replaces every value of enterprise id (as an upsert would: new source, overrides dropped). TU_ENOTFOUND when
+ * there is no such id. Requires a transaction. */
+int tu_store_ent_replace(tu_store *s, int64_t id, const tu_ent *e, int64_t source_id, tu_err *err);
+/* Builds the USCC index if it is missing (a no-op otherwise). Requires a transaction. TU_ECONFLICT if two rows
+ * share a USCC. */
+int tu_store_ent_bulk_end(tu_store *s, tu_err *err);
+
 /* Read one enterprise (derived attributes computed). source_id may be NULL. TU_ENOTFOUND when absent. */
 int tu_store_ent_get_by_uscc(tu_store *s, const char *uscc, int64_t *id, tu_ent *out, int64_t *source_id,
                              tu_err *err);

@@ -10,6 +10,10 @@ struct tu_registry_ops {
     int (*source_add)(void *impl, const char *kind, const char *name, int32_t as_of, int64_t *id, tu_err *err);
     int (*source_get)(void *impl, int64_t id, tu_source *out, tu_err *err);
     int (*ent_upsert)(void *impl, const tu_ent *batch, size_t n, int64_t source_id, int64_t *ids_out, tu_err *err);
+    int (*ent_bulk_begin)(void *impl, tu_err *err);
+    int (*ent_append)(void *impl, const tu_ent *batch, const int64_t *ids, size_t n, int64_t source_id, tu_err *err);
+    int (*ent_replace)(void *impl, int64_t id, const tu_ent *e, int64_t source_id, tu_err *err);
+    int (*ent_bulk_end)(void *impl, tu_err *err);
     int (*ent_get_by_uscc)(void *impl, const char *uscc, int64_t *id, tu_ent *out, int64_t *source_id, tu_err *err);
     int (*ent_get_by_id)(void *impl, int64_t id, tu_ent *out, int64_t *source_id, tu_err *err);
     int (*ent_count)(void *impl, int64_t *n, tu_err *err);

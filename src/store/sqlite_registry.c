@@ -24,6 +24,16 @@ static const char SQL_UPSERT[] =
     "employees = excluded.employees, founded = excluded.founded, rd_ratio = excluded.rd_ratio, "
     "energy_tce = excluded.energy_tce, tags = excluded.tags, source_id = excluded.source_id, "
     "updated_at = excluded.updated_at RETURNING id";
+static const char SQL_APPEND[] =
+    "INSERT INTO enterprise (id, uscc, name, city, district, industry, size, revenue, employees, founded, rd_ratio, "
+    "energy_tce, tags, source_id, updated_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char SQL_REPLACE[] =
+    "UPDATE enterprise SET uscc = ?1, name = ?2, city = ?3, district = ?4, industry = ?5, size = ?6, revenue = ?7, "
+    "employees = ?8, founded = ?9, rd_ratio = ?10, energy_tce = ?11, tags = ?12, source_id = ?13, updated_at = ?14 "
+    "WHERE id = ?15";
+static const char SQL_ANY_ENT[] = "SELECT 1 FROM enterprise LIMIT 1";
+static const char SQL_DROP_INDEX[] = "DROP INDEX IF EXISTS enterprise_uscc";
+static const char SQL_CREATE_INDEX[] = "CREATE UNIQUE INDEX IF NOT EXISTS enterprise_uscc ON enterprise (uscc)";
 static const char SQL_ANY_OVERRIDE[] = "SELECT 1 FROM enterprise_value_source LIMIT 1";
 static const char SQL_DROP_OVERRIDES[] = "DELETE FROM enterprise_value_source WHERE enterprise_id = ?1";
 static const char SQL_GET_BY_USCC[] = "SELECT " ENT_COLUMNS " FROM enterprise WHERE uscc = ?1";
@@ -122,15 +132,20 @@ static int sr_source_get(void *impl, int64_t id, tu_source *out, tu_err *err) {
     return res;
 }
 
+/* Text forms of a record's values that are bound without copying (SQLITE_STATIC): live until the step. */
+typedef struct ent_text {
+    char founded[TU_DATE_BUFSZ];
+    char tags[256];
+} ent_text;
+
 static void bind_opt_int(sqlite3_stmt *st, int col, const tu_ent *e, int attr, int64_t v) {
     if (TU_ENT_HAS(e, attr)) sqlite3_bind_int64(st, col, v);
     else sqlite3_bind_null(st, col);
 }
 
-/* Binds one record to SQL_UPSERT's parameters 1..12. Text buffers must outlive the step (SQLITE_TRANSIENT copies
- * the two formatted ones). */
-static void bind_ent(sqlite3_stmt *st, const tu_ent *e) {
-    char buf[256];
+/* Binds one record to parameters 1..12 (the column order of SQL_UPSERT, SQL_APPEND and SQL_REPLACE); t holds the
+ * formatted texts and must outlive the step. */
+static void bind_ent(sqlite3_stmt *st, const tu_ent *e, ent_text *t) {
     sqlite3_bind_text(st, 1, e->uscc, TU_USCC_LEN, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, e->city);
@@ -141,12 +156,12 @@ static void bind_ent(sqlite3_stmt *st, const tu_ent *e) {
     else sqlite3_bind_null(st, 6);
     bind_opt_int(st, 7, e, TU_A_REVENUE, e->revenue);
     bind_opt_int(st, 8, e, TU_A_EMPLOYEES, e->employees);
-    if (TU_ENT_HAS(e, TU_A_FOUNDED)) sqlite3_bind_text(st, 9, tu_date_format(e->founded, buf), 10, SQLITE_TRANSIENT);
+    if (TU_ENT_HAS(e, TU_A_FOUNDED)) sqlite3_bind_text(st, 9, tu_date_format(e->founded, t->founded), 10, SQLITE_STATIC);
     else sqlite3_bind_null(st, 9);
     bind_opt_int(st, 10, e, TU_A_RD_RATIO, e->rd_ratio);
     bind_opt_int(st, 11, e, TU_A_ENERGY_TCE, e->energy_tce);
-    int n = e->tags ? tu_ent_format(e, TU_A_TAGS, buf, sizeof buf) : 0;
-    sqlite3_bind_text(st, 12, n > 0 ? buf : "", n > 0 ? n : 0, SQLITE_TRANSIENT);
+    int n = e->tags ? tu_ent_format(e, TU_A_TAGS, t->tags, sizeof t->tags) : 0;
+    sqlite3_bind_text(st, 12, n > 0 ? t->tags : "", n > 0 ? n : 0, SQLITE_STATIC);
 }
 
 static int any_override(void *impl, int *any, tu_err *err) {
@@ -165,10 +180,11 @@ static int sr_ent_upsert(void *impl, const tu_ent *batch, size_t n, int64_t sour
     if (rc) return rc;
     char now[32];
     now_iso(now);
+    ent_text t;
     for (size_t i = 0; i < n && !rc; i++) {
         sqlite3_stmt *st = tu__sq_stmt(impl, SQL_UPSERT, err);
         if (!st) return err ? err->code : TU_ESTORE;
-        bind_ent(st, &batch[i]);
+        bind_ent(st, &batch[i], &t);
         sqlite3_bind_int64(st, 13, source_id);
         sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
         int64_t id = 0;
@@ -182,6 +198,59 @@ static int sr_ent_upsert(void *impl, const tu_ent *batch, size_t n, int64_t sour
         }
         if (rc && err) err->row = (long)i + 1;
     }
+    return rc;
+}
+
+static int sr_ent_bulk_begin(void *impl, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_ANY_ENT, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    int rc = sqlite3_step(st);
+    tu__sq_done(st);
+    if (rc == SQLITE_ROW) return tu_err_set(err, TU_ESTATE, "a bulk load needs an empty registry");
+    if (rc != SQLITE_DONE) return tu__sq_fail(impl, err, "count enterprises");
+    st = tu__sq_stmt(impl, SQL_DROP_INDEX, err);
+    return st ? step_done(impl, st, "drop the USCC index", err) : err ? err->code : TU_ESTORE;
+}
+
+static int sr_ent_bulk_end(void *impl, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CREATE_INDEX, err);
+    return st ? step_done(impl, st, "build the USCC index", err) : err ? err->code : TU_ESTORE;
+}
+
+/* Binds and steps one record on SQL_APPEND or SQL_REPLACE (parameter 15 = id), then resets the statement. */
+static int write_row(void *impl, sqlite3_stmt *st, const tu_ent *e, int64_t id, int64_t source_id, const char *now,
+                     tu_err *err) {
+    ent_text t;
+    bind_ent(st, e, &t);
+    sqlite3_bind_int64(st, 13, source_id);
+    sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 15, id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "write enterprise");
+}
+
+static int sr_ent_append(void *impl, const tu_ent *batch, const int64_t *ids, size_t n, int64_t source_id,
+                         tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_APPEND, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    char now[32];
+    now_iso(now);
+    int rc = TU_OK;
+    for (size_t i = 0; i < n && !rc; i++) rc = write_row(impl, st, &batch[i], ids[i], source_id, now, err);
+    return rc;
+}
+
+static int sr_ent_replace(void *impl, int64_t id, const tu_ent *e, int64_t source_id, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_REPLACE, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    char now[32];
+    now_iso(now);
+    int rc = write_row(impl, st, e, id, source_id, now, err);
+    if (!rc && sqlite3_changes(tu__sq_db(impl)) == 0) rc = tu_err_set(err, TU_ENOTFOUND, "no enterprise %lld", (long long)id);
+    sqlite3_stmt *d = rc ? NULL : tu__sq_stmt(impl, SQL_DROP_OVERRIDES, err);
+    if (!rc && !d) return err ? err->code : TU_ESTORE;
+    if (!rc) sqlite3_bind_int64(d, 1, id), rc = step_done(impl, d, "drop value overrides", err);
     return rc;
 }
 
@@ -344,6 +413,10 @@ const struct tu_registry_ops tu__sqlite_registry_ops = {
     .source_add = sr_source_add,
     .source_get = sr_source_get,
     .ent_upsert = sr_ent_upsert,
+    .ent_bulk_begin = sr_ent_bulk_begin,
+    .ent_append = sr_ent_append,
+    .ent_replace = sr_ent_replace,
+    .ent_bulk_end = sr_ent_bulk_end,
     .ent_get_by_uscc = sr_ent_get_by_uscc,
     .ent_get_by_id = sr_ent_get_by_id,
     .ent_count = sr_ent_count,
