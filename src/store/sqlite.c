@@ -112,7 +112,7 @@ static int sq_open(const char *path, int flags, void **out, tu_err *err) {
     sqlite3_busy_timeout(q->db, 5000);
     const char *pragmas = (flags & TU_STORE_BULK)
                               ? "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                                "PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000;"
+                                "PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000; PRAGMA threads=2;"
                               : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
     /* Read the header first so a non-database file fails here with its name, not later. */

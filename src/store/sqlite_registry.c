@@ -18,19 +18,17 @@ static const char SQL_SOURCE_ADD[] =
 static const char SQL_SOURCE_GET[] = "SELECT id, kind, name, as_of FROM source WHERE id = ?1";
 static const char SQL_UPSERT[] =
     "INSERT INTO enterprise (uscc, name, city, district, industry, size, revenue, employees, founded, rd_ratio, "
-    "energy_tce, tags, source_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "energy_tce, tags, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, city = excluded.city, district = excluded.district, "
     "industry = excluded.industry, size = excluded.size, revenue = excluded.revenue, "
     "employees = excluded.employees, founded = excluded.founded, rd_ratio = excluded.rd_ratio, "
-    "energy_tce = excluded.energy_tce, tags = excluded.tags, source_id = excluded.source_id, "
-    "updated_at = excluded.updated_at RETURNING id";
+    "energy_tce = excluded.energy_tce, tags = excluded.tags, source_id = excluded.source_id RETURNING id";
 static const char SQL_APPEND[] =
     "INSERT INTO enterprise (id, uscc, name, city, district, industry, size, revenue, employees, founded, rd_ratio, "
-    "energy_tce, tags, source_id, updated_at) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "energy_tce, tags, source_id) VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char SQL_REPLACE[] =
     "UPDATE enterprise SET uscc = ?1, name = ?2, city = ?3, district = ?4, industry = ?5, size = ?6, revenue = ?7, "
-    "employees = ?8, founded = ?9, rd_ratio = ?10, energy_tce = ?11, tags = ?12, source_id = ?13, updated_at = ?14 "
-    "WHERE id = ?15";
+    "employees = ?8, founded = ?9, rd_ratio = ?10, energy_tce = ?11, tags = ?12, source_id = ?13 WHERE id = ?15";
 static const char SQL_ANY_ENT[] = "SELECT 1 FROM enterprise LIMIT 1";
 static const char SQL_DROP_INDEX[] = "DROP INDEX IF EXISTS enterprise_uscc";
 static const char SQL_CREATE_INDEX[] = "CREATE UNIQUE INDEX IF NOT EXISTS enterprise_uscc ON enterprise (uscc)";
@@ -178,15 +176,12 @@ static int sr_ent_upsert(void *impl, const tu_ent *batch, size_t n, int64_t sour
     int overrides = 0;
     int rc = any_override(impl, &overrides, err);
     if (rc) return rc;
-    char now[32];
-    now_iso(now);
     ent_text t;
     for (size_t i = 0; i < n && !rc; i++) {
         sqlite3_stmt *st = tu__sq_stmt(impl, SQL_UPSERT, err);
         if (!st) return err ? err->code : TU_ESTORE;
         bind_ent(st, &batch[i], &t);
         sqlite3_bind_int64(st, 13, source_id);
-        sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
         int64_t id = 0;
         rc = step_int(impl, st, &id, "upsert enterprise", err);
         if (ids_out) ids_out[i] = id;
@@ -218,12 +213,10 @@ static int sr_ent_bulk_end(void *impl, tu_err *err) {
 }
 
 /* Binds and steps one record on SQL_APPEND or SQL_REPLACE (parameter 15 = id), then resets the statement. */
-static int write_row(void *impl, sqlite3_stmt *st, const tu_ent *e, int64_t id, int64_t source_id, const char *now,
-                     tu_err *err) {
+static int write_row(void *impl, sqlite3_stmt *st, const tu_ent *e, int64_t id, int64_t source_id, tu_err *err) {
     ent_text t;
     bind_ent(st, e, &t);
     sqlite3_bind_int64(st, 13, source_id);
-    sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 15, id);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -234,19 +227,15 @@ static int sr_ent_append(void *impl, const tu_ent *batch, const int64_t *ids, si
                          tu_err *err) {
     sqlite3_stmt *st = tu__sq_stmt(impl, SQL_APPEND, err);
     if (!st) return err ? err->code : TU_ESTORE;
-    char now[32];
-    now_iso(now);
     int rc = TU_OK;
-    for (size_t i = 0; i < n && !rc; i++) rc = write_row(impl, st, &batch[i], ids[i], source_id, now, err);
+    for (size_t i = 0; i < n && !rc; i++) rc = write_row(impl, st, &batch[i], ids[i], source_id, err);
     return rc;
 }
 
 static int sr_ent_replace(void *impl, int64_t id, const tu_ent *e, int64_t source_id, tu_err *err) {
     sqlite3_stmt *st = tu__sq_stmt(impl, SQL_REPLACE, err);
     if (!st) return err ? err->code : TU_ESTORE;
-    char now[32];
-    now_iso(now);
-    int rc = write_row(impl, st, e, id, source_id, now, err);
+    int rc = write_row(impl, st, e, id, source_id, err);
     if (!rc && sqlite3_changes(tu__sq_db(impl)) == 0) rc = tu_err_set(err, TU_ENOTFOUND, "no enterprise %lld", (long long)id);
     sqlite3_stmt *d = rc ? NULL : tu__sq_stmt(impl, SQL_DROP_OVERRIDES, err);
     if (!rc && !d) return err ? err->code : TU_ESTORE;

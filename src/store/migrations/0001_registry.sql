@@ -28,8 +28,7 @@ CREATE TABLE enterprise (
   rd_ratio BIGINT,               -- % x 10^4
   energy_tce BIGINT,             -- tce x 10^4
   tags TEXT NOT NULL DEFAULT '',
-  source_id BIGINT NOT NULL REFERENCES source(id),
-  updated_at TEXT NOT NULL
+  source_id BIGINT NOT NULL REFERENCES source(id) -- the last write; its created_at says when
 );
 -- A separate index (not an inline UNIQUE) so that a bulk load into an empty registry can drop it and build it once
 -- at the end, which is several times faster than inserting millions of random keys (see tu_store_ent_bulk_begin).
