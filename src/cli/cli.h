@@ -32,5 +32,8 @@ TU_CMD(version);
 TU_CMD(serve);
 TU_CMD(user);
 TU_CMD(audit);
+TU_CMD(gen);
+TU_CMD(import);
+TU_CMD(export);
 
 #endif

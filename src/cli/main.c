@@ -5,6 +5,9 @@
 #include "cli/cli.h"
 
 static const tu_command commands[] = {
+    {"gen", tu_cmd_gen, "write a synthetic province as enterprise CSV"},
+    {"import", tu_cmd_import, "import enterprises from a CSV file"},
+    {"export", tu_cmd_export, "write the registry as enterprise CSV"},
     {"version", tu_cmd_version, "print version information"},
     {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
     {"user", tu_cmd_user, "add, list, disable, enable or reset users"},
