@@ -90,10 +90,7 @@ static void json_num_to_q(const json_t *v, mpq_t q) {
     }
     char tmp[64];
     double d = json_real_value(v);
-    for (int p = 1; p <= 17; p++) {
-        snprintf(tmp, sizeof tmp, "%.*g", p, d);
-        if (strtod(tmp, NULL) == d) break;
-    }
+    tu__real_shortest(tmp, sizeof tmp, d);
     if (dec_to_q(tmp, strlen(tmp), q)) mpq_set_ui(q, 0, 1); /* not reached: %g always prints a decimal */
 }
 

@@ -66,6 +66,7 @@ double tu__js_parsefloat(const json_t *v);          /* parseFloat(String(v)) */
 double tu__js_strtonum(const char *s, size_t len);  /* Number("...") */
 void tu__js_tostr(tu__buf *b, const json_t *v);     /* appends String(v) */
 void tu__js_numstr(char *buf, size_t n, double d);  /* String(d), shortest round-trip form */
+void tu__real_shortest(char *buf, size_t n, double d); /* "%g" with the fewest digits that read back as d */
 json_t *tu__js_num(double d);                       /* integer when integral, real, or null for NaN/Inf */
 int tu__js_loose_eq(const json_t *a, const json_t *b);  /* a == b */
 int tu__js_strict_eq(const json_t *a, const json_t *b); /* a === b */

@@ -521,10 +521,7 @@ static void print_number(tu__buf *b, const json_t *v) {
     }
     char tmp[64];
     double d = json_real_value(v);
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
-        if (strtod(tmp, NULL) == d) break;
-    }
+    tu__real_shortest(tmp, sizeof tmp, d);
     tu__buf_str(b, tmp);
     if (!strpbrk(tmp, ".eEni")) tu__buf_str(b, ".0"); /* stays a real: 2.0 */
 }
