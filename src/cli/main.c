@@ -6,6 +6,9 @@
 
 static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
+    {"eval", tu_cmd_eval, "evaluate a JsonLogic rule on data (standard semantics)"},
+    {"explain", tu_cmd_explain, "explain why an enterprise is or is not eligible for a rule"},
+    {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
 };
 
 static void usage(FILE *f) {
