@@ -480,6 +480,10 @@ json_t *tu_rule_text_parse(const char *text, size_t len, tu_err *err) {
     if (bad >= 0) return fail_at(&p, (size_t)bad, TU_EPARSE, "%s", "not valid UTF-8");
     next(&p);
     json_t *v = p.failed ? NULL : expr(&p);
+    if (v && p.failed) { /* an error the lexer found inside a token the parser then used */
+        json_decref(v);
+        return NULL;
+    }
     if (v && p.t.kind != T_EOF) {
         json_decref(v);
         v = expected(&p, "'and', 'or', an operator or the end of the rule");

@@ -98,6 +98,7 @@ static void test_errors(void **state) {
     error_at("a and\n  (b or c", 2, 10, "')' to close the '(' of line 2, column 3");
     error_at("x in [1, 2", 1, 11, "',' or ']'");
     error_at("\"abc", 1, 1, "unterminated string");
+    error_at("x == \"\xe6\xb7\xb1", 1, 6, "unterminated string"); /* found by the fuzzer */
     error_at("\"a\\qb\"", 1, 3, "invalid escape");
     error_at("a == b == c", 1, 8, "do not chain");
     error_at("frob(1)", 1, 1, "unknown operation 'frob'");
