@@ -30,7 +30,7 @@ typedef struct cv {
     const struct cv *items; /* K_ARR: constant primitives */
 } cv;
 
-enum { N_CONST, N_VAR, N_AND, N_OR, N_NOT, N_NOTNOT, N_IF, N_CMP, N_CMPK, N_IN, N_TAG, N_ARITH, N_OPAQUE };
+enum { N_CONST, N_VAR, N_AND, N_OR, N_NOT, N_NOTNOT, N_IF, N_CMP, N_CMPK, N_STREQ, N_STRIN, N_IN, N_TAG, N_ARITH, N_OPAQUE };
 
 typedef struct node {
     uint8_t kind, op;
@@ -230,6 +230,36 @@ static long compile_cmpk(tu__prog *p, int op, const json_t *args) {
     return id;
 }
 
+static int is_str_attr(int attr) {
+    return attr >= 0 && attr != TU_A_TAGS && !(tu_attr_get(attr)->type == TU_T_INT || tu_attr_get(attr)->type == TU_T_DEC);
+}
+
+/* attr == "text" / != / === / !== (either order): one node comparing bytes. */
+static long compile_streq(tu__prog *p, int op, const json_t *args) {
+    const json_t *a0 = tu__arg(args, 0), *a1 = tu__arg(args, 1), *def = NULL;
+    int swap = json_is_string(a0);
+    const json_t *var = swap ? a1 : a0, *k = swap ? a0 : a1;
+    int attr = var_attr(var, &def);
+    if (tu__nargs(args) != 2 || !json_is_string(k) || !is_str_attr(attr) || def) return -2;
+    if (op != TU_OP_EQ && op != TU_OP_NE && op != TU_OP_SEQ && op != TU_OP_SNE) return -2;
+    long id = add_node(p, N_STREQ, op);
+    if (id < 0) return -1;
+    p->nodes[id].attr = (int16_t)attr, p->nodes[id].c = literal(k);
+    return id;
+}
+
+/* attr in ["a", "b", ...]: one node over the constant list. */
+static long compile_strin(tu__prog *p, const json_t *args) {
+    const json_t *def = NULL;
+    int attr = var_attr(tu__arg(args, 0), &def);
+    if (!is_str_attr(attr) || def || !json_is_array(tu__arg(args, 1))) return -2;
+    long id = add_node(p, N_STRIN, TU_OP_IN), arr = compile_const_array(p, tu__arg(args, 1));
+    if (id < 0 || arr < 0 || grow((void **)&p->kids, &p->kcap, p->nk + 1, sizeof(uint32_t))) return -1;
+    p->nodes[id].attr = (int16_t)attr, p->nodes[id].kid = p->nk, p->nodes[id].nkid = 1;
+    p->kids[p->nk++] = (uint32_t)arr;
+    return id;
+}
+
 static long compile_op(tu__prog *p, int op, const json_t *args) {
     long id;
     switch (op) {
@@ -247,6 +277,7 @@ static long compile_op(tu__prog *p, int op, const json_t *args) {
             if (id >= 0) p->nodes[id].mask = t ? 1u << t->id : 0, p->nodes[id].attr = TU_A_TAGS;
             return id;
         }
+        if ((id = compile_strin(p, args)) != -2) return id;
         id = add_node(p, N_IN, op);
         if (id < 0 || link_kids(p, id, args, 0, 0) < 0) return -1;
         if (json_is_array(hay)) {
@@ -258,7 +289,7 @@ static long compile_op(tu__prog *p, int op, const json_t *args) {
     }
     case TU_OP_EQ: case TU_OP_NE: case TU_OP_SEQ: case TU_OP_SNE: case TU_OP_GT: case TU_OP_GE: case TU_OP_LT:
     case TU_OP_LE:
-        if ((id = compile_cmpk(p, op, args)) != -2) return id;
+        if ((id = compile_cmpk(p, op, args)) != -2 || (id = compile_streq(p, op, args)) != -2) return id;
         id = add_node(p, N_CMP, op);
         return id < 0 ? -1 : link_kids(p, id, args, 0, 0);
     default:
@@ -552,9 +583,30 @@ static cv ev_opaque(vm *m, const node *nd) {
     return c;
 }
 
+/* attr == / != "text": both are strings, so loose and strict equality agree */
+static cv ev_streq(vm *m, const node *nd) {
+    cv a = load(m, nd->attr);
+    if (a.k == K_UNK) return UNK;
+    int eq = a.k == K_STR && a.len == nd->c.len && memcmp(a.s, nd->c.s, a.len) == 0;
+    return boolv((nd->op == TU_OP_EQ || nd->op == TU_OP_SEQ) ? eq : !eq);
+}
+
+static cv ev_strin(vm *m, const node *nd) {
+    cv a = load(m, nd->attr);
+    if (a.k == K_UNK) return UNK;
+    const cv *list = &m->p->nodes[KID(nd, 0)].c;
+    for (uint32_t j = 0; j < list->len; j++) {
+        const cv *x = &list->items[j];
+        if (x->k == K_STR && x->len == a.len && memcmp(x->s, a.s, a.len) == 0) return boolv(1);
+    }
+    return boolv(0);
+}
+
 static cv ev(vm *m, uint32_t i) {
     const node *nd = &m->p->nodes[i];
     switch (nd->kind) {
+    case N_STREQ: return ev_streq(m, nd);
+    case N_STRIN: return ev_strin(m, nd);
     case N_CONST: return nd->c;
     case N_VAR: {
         cv c = load(m, nd->attr);

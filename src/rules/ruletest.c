@@ -83,9 +83,9 @@ json_t *tu_policy_logic(const json_t *policy, const char *key, tu_err *err) {
     }
     json_t *v = tu_rule_text_parse(json_string_value(t), json_string_length(t), err);
     if (!v && err) {
-        char where[600];
-        snprintf(where, sizeof where, "%s: %s", text_key, err->msg);
-        snprintf(err->msg, sizeof err->msg, "%s", where);
+        char msg[sizeof err->msg];
+        memcpy(msg, err->msg, sizeof msg);
+        snprintf(err->msg, sizeof err->msg, "%s: %.*s", text_key, (int)(sizeof msg - 80), msg);
     }
     return v;
 }

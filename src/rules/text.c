@@ -4,7 +4,9 @@
  * Precedence, lowest first: or; and; not; comparisons (== != === !== < <= > >= in, a < b < c); + -; * / %;
  * unary -; primaries (numbers, "strings", true/false/null, [lists], (expr), name.path, f(args), "op"(args)).
  * and, or, + and * are n-ary (a + b + c is one "+"), - / % are binary and left-associative. Rules are written
- * by people and parsed when saved: clarity over speed. Nesting is limited (TU_RULE_MAX_DEPTH).
+ * by people and parsed when saved: clarity over speed. Nesting is limited (TU_RULE_MAX_DEPTH): one level of
+ * the tree costs the parser at most two of its own (-( or f(), so the tree's own limit, checked after parsing,
+ * is the one that bites and text and JSON accept the same rules.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -282,7 +284,7 @@ static json_t *items(parser *p, const char *close, size_t open_pos) {
         json_array_append_new(arr, x);
         if (accept(p, close)) return arr;
         if (!accept(p, ",")) {
-            char what[64];
+            char what[128];
             int l, c;
             position(p->s, open_pos, &l, &c);
             snprintf(what, sizeof what, "',' or '%s' to close the '%c' of line %d, column %d", close,
@@ -370,7 +372,7 @@ static json_t *unary(parser *p) {
     if (!is_punct(p, "-")) return primary(p);
     next(p);
     if (p->t.kind == T_NUM) return number(p, 1); /* -5 is a number, -(5) an operation */
-    if (++p->depth > TU_RULE_MAX_DEPTH / 2) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
+    if (++p->depth > TU_RULE_MAX_DEPTH) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
     json_t *x = unary(p);
     p->depth--;
     json_t *args = x ? json_pack("[o]", x) : NULL;
@@ -399,7 +401,7 @@ static json_t *binary_level(parser *p, const char *const ops[], int nops, const 
             json_array_append_new(run, right);
             continue;
         }
-        if (++p->depth > TU_RULE_MAX_DEPTH / 2) {
+        if (++p->depth > TU_RULE_MAX_DEPTH) {
             json_decref(left), json_decref(right);
             return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
         }
@@ -452,7 +454,7 @@ static json_t *cmp_level(parser *p) {
 static json_t *not_level(parser *p) {
     if (p->t.kind != T_NOT) return cmp_level(p);
     next(p);
-    if (++p->depth > TU_RULE_MAX_DEPTH / 2) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
+    if (++p->depth > TU_RULE_MAX_DEPTH) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
     json_t *x = not_level(p);
     p->depth--;
     json_t *args = x ? json_pack("[o]", x) : NULL;
@@ -466,7 +468,7 @@ static json_t *and_level(parser *p) {
 
 static json_t *expr(parser *p) {
     static const char *const ops[] = {"or"}, *const nary[] = {"or", NULL};
-    if (++p->depth > TU_RULE_MAX_DEPTH / 2) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
+    if (++p->depth > TU_RULE_MAX_DEPTH) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
     int saved = p->depth;
     json_t *v = binary_level(p, ops, 1, nary, and_level);
     p->depth = saved - 1;

@@ -139,6 +139,14 @@ static void test_limits(void **state) {
             fail_msg("%s x 100000: code %d %s", deep[i].unit, err.code, err.msg);
         free(s);
     }
+    /* text and JSON accept the same depth: 98 nested operations print and parse back (found by the fuzzer) */
+    json_t *nested = json_pack("{s[s]}", "var", "x");
+    for (int i = 0; i < 98; i++) nested = json_pack("{s[o]}", i % 2 ? "-" : "!", nested);
+    char *text = tu_rule_text_print(nested, NULL);
+    assert_non_null(text);
+    json_t *back = tu_rule_text_parse(text, strlen(text), NULL);
+    assert_non_null(back);
+    json_decref(back), json_decref(nested), tu_free(text);
     const char bad_utf8[] = "x == \"\xff\"";
     tu_err err = {0};
     assert_null(tu_rule_text_parse(bad_utf8, strlen(bad_utf8), &err));
