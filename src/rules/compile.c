@@ -562,12 +562,15 @@ static cv ev_arith(vm *m, const node *nd) {
             if (j < 2) x[j] = c;
         }
     }
-    double a = n > 0 ? tonum(&x[0]) : NAN, b = n > 1 ? tonum(&x[1]) : 0;
     switch (nd->op) {
     case TU_OP_ADD:
     case TU_OP_MIN:
     case TU_OP_MAX: return numv(r);
     case TU_OP_MUL: return numv(n ? r : NAN);
+    default: break;
+    }
+    double a = n > 0 ? tonum(&x[0]) : NAN, b = n > 1 ? tonum(&x[1]) : 0; /* x[] is filled for - / % only */
+    switch (nd->op) {
     case TU_OP_SUB: return numv(n == 1 ? -a : n > 1 ? a - b : NAN);
     case TU_OP_DIV: return numv(n > 1 ? a / b : NAN);
     default: return numv(n > 1 ? fmod(a, b) : NAN);
