@@ -12,6 +12,9 @@ static const tu_command commands[] = {
     {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
     {"user", tu_cmd_user, "add, list, disable, enable or reset users"},
     {"audit", tu_cmd_audit, "verify the audit trail's hash chain"},
+    {"eval", tu_cmd_eval, "evaluate a JsonLogic rule on data (standard semantics)"},
+    {"explain", tu_cmd_explain, "explain why an enterprise is or is not eligible for a rule"},
+    {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
 };
 
 static void usage(FILE *f) {

@@ -13,10 +13,21 @@
 #include "rules/rules.h"
 #include "rules/rules_int.h"
 
+/* Work one evaluation may do (operations plus elements and bytes it builds): nested merge or cat can double
+ * a value at every level, so size alone is no bound. */
+#define EVAL_BUDGET 2000000L
+
 typedef struct ev {
     tu_err *err;
     int failed;
+    long budget;
 } ev;
+
+/* Charges n units of work; 0 when the budget is spent (the evaluation then fails with TU_ELIMIT). */
+static int charge(ev *x, size_t n) {
+    x->budget -= (long)(n < (size_t)EVAL_BUDGET ? n : (size_t)EVAL_BUDGET);
+    return x->budget >= 0;
+}
 
 static json_t *apply(ev *x, const json_t *logic, const json_t *data, int depth);
 
@@ -148,7 +159,10 @@ static json_t *op_substr(ev *x, json_t *a) {
 
 static json_t *op_cat(ev *x, json_t *a) {
     tu__buf b = {0};
-    for (size_t i = 0; i < json_array_size(a); i++) tu__js_tostr(&b, A(i));
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        tu__js_tostr(&b, A(i));
+        if (!charge(x, b.len)) return tu__buf_free(&b), fail(x, TU_ELIMIT, "evaluation exceeded its work limit", NULL);
+    }
     if (b.oom) return fail(x, TU_ENOMEM, "out of memory", NULL);
     json_t *out = json_stringn_nocheck(b.p ? b.p : "", b.len);
     tu__buf_free(&b);
@@ -170,9 +184,13 @@ static json_t *op_in(json_t *a) {
     return json_boolean(found);
 }
 
-static json_t *op_merge(json_t *a) {
+static json_t *op_merge(ev *x, json_t *a) {
     json_t *out = json_array();
     for (size_t i = 0; out && i < json_array_size(a); i++) {
+        if (!charge(x, json_is_array(A(i)) ? json_array_size(A(i)) : 1)) {
+            json_decref(out);
+            return fail(x, TU_ELIMIT, "evaluation exceeded its work limit", NULL);
+        }
         if (json_is_array(A(i))) json_array_extend(out, A(i));
         else json_array_append(out, A(i));
     }
@@ -240,7 +258,7 @@ static json_t *eager(ev *x, int op, json_t *a, const json_t *data) {
     case TU_OP_IN: return op_in(a);
     case TU_OP_CAT: return op_cat(x, a);
     case TU_OP_SUBSTR: return op_substr(x, a);
-    case TU_OP_MERGE: return op_merge(a);
+    case TU_OP_MERGE: return op_merge(x, a);
     case TU_OP_LOG:
         if (tu_log_enabled(TU_LOG_DEBUG)) {
             char *s = json_dumps(A(0) ? A(0) : json_null(), JSON_ENCODE_ANY);
@@ -319,6 +337,7 @@ static json_t *scoped(ev *x, int op, const json_t *args, const json_t *data, int
 
 static json_t *apply(ev *x, const json_t *logic, const json_t *data, int depth) {
     if (++depth > TU_RULE_MAX_DEPTH) return fail(x, TU_EDEPTH, "rule nested too deeply", NULL);
+    if (!charge(x, 1)) return fail(x, TU_ELIMIT, "evaluation exceeded its work limit", NULL);
     if (json_is_array(logic)) return eval_args(x, logic, data, depth);
     const char *name;
     json_t *args;
@@ -337,7 +356,7 @@ static json_t *apply(ev *x, const json_t *logic, const json_t *data, int depth) 
 }
 
 json_t *tu_jsonlogic_apply(const json_t *logic, const json_t *data, tu_err *err) {
-    ev x = {err, 0};
+    ev x = {err, 0, EVAL_BUDGET};
     if (!logic) {
         tu_err_set(err, TU_EINVAL, "no rule");
         return NULL;

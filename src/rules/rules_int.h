@@ -10,10 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/enterprise.h"
 #include "core/error.h"
+#include "rules/rules.h"
 
 /* Limits: nesting of operations, nodes in one rule, bytes of readable text. */
-#define TU_RULE_MAX_DEPTH 128
+#define TU_RULE_MAX_DEPTH 200 /* an operation and its argument array are two levels */
 #define TU_RULE_MAX_NODES 100000
 #define TU_RULE_MAX_TEXT (1 << 20)
 
@@ -64,6 +66,7 @@ double tu__js_parsefloat(const json_t *v);          /* parseFloat(String(v)) */
 double tu__js_strtonum(const char *s, size_t len);  /* Number("...") */
 void tu__js_tostr(tu__buf *b, const json_t *v);     /* appends String(v) */
 void tu__js_numstr(char *buf, size_t n, double d);  /* String(d), shortest round-trip form */
+void tu__real_shortest(char *buf, size_t n, double d); /* "%g" with the fewest digits that read back as d */
 json_t *tu__js_num(double d);                       /* integer when integral, real, or null for NaN/Inf */
 int tu__js_loose_eq(const json_t *a, const json_t *b);  /* a == b */
 int tu__js_strict_eq(const json_t *a, const json_t *b); /* a === b */
@@ -72,4 +75,20 @@ int tu__js_cmp(const json_t *a, const json_t *b);
 /* Equality of JSON values with numbers compared by value (3 == 3.0): for tests and round trips. */
 int tu__json_same(const json_t *a, const json_t *b);
 
+
+/* ---- the compiled program (compile.c) ---- */
+typedef struct tu__prog tu__prog;
+/* Compiles a canonical, validated rule into a flat program over attribute ids. */
+int tu__prog_compile(const json_t *logic, tu__prog **out, tu_err *err);
+void tu__prog_free(tu__prog *p);
+tu_tri tu__prog_eval(const tu__prog *p, const tu_ent *e);
+/* 1 when the program had to keep a subtree for the standard evaluator (it then allocates per evaluation). */
+int tu__prog_has_opaque(const tu__prog *p);
+
+/* ---- rules (rule.c) ---- */
+/* Checks limits and operators and returns the canonical copy (every operation's arguments an array, a single
+ * var path a plain string). */
+int tu__rule_canonical(const json_t *logic, json_t **out, tu_err *err);
+/* One attribute of an enterprise as rule data (string, number, date string, tag array); NULL when missing. */
+json_t *tu__ent_attr_json(const tu_ent *e, int attr);
 #endif

@@ -174,16 +174,20 @@ double tu__js_parsefloat(const json_t *v) {
     return d;
 }
 
+void tu__real_shortest(char *buf, size_t n, double d) {
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, d);
+        if (strtod(buf, NULL) == d) return;
+    }
+}
+
 void tu__js_numstr(char *buf, size_t n, double d) {
     if (isnan(d)) snprintf(buf, n, "NaN");
     else if (isinf(d)) snprintf(buf, n, d < 0 ? "-Infinity" : "Infinity");
     else if (d == 0) snprintf(buf, n, "0");
     else if (d == trunc(d) && fabs(d) < 1e21) snprintf(buf, n, "%.0f", d);
     else {
-        for (int p = 1; p <= 17; p++) {
-            snprintf(buf, n, "%.*g", p, d);
-            if (strtod(buf, NULL) == d) break;
-        }
+        tu__real_shortest(buf, n, d);
         char *e = strchr(buf, 'e'); /* JavaScript writes 1e-7 and 1e+21, C writes 1e-07 */
         if (e && (e[2] == '0')) memmove(e + 2, e + 3, strlen(e + 3) + 1);
     }

@@ -129,6 +129,13 @@ static void test_errors(void **state) {
     assert_int_equal(err.code, TU_EEVAL);
     assert_non_null(strstr(err.msg, "nope"));
     json_decref(r);
+    /* nested merge doubles a list at every level: the work budget stops it cleanly */
+    json_t *big = json_pack("[i]", 1);
+    for (int i = 0; i < 40; i++) big = json_pack("{s[oO]}", "merge", big, big);
+    memset(&err, 0, sizeof err);
+    assert_null(tu_jsonlogic_apply(big, NULL, &err));
+    assert_int_equal(err.code, TU_ELIMIT);
+    json_decref(big);
     /* a deep rule built in memory (jansson's own parser stops at 2048 levels) is a clean error */
     json_t *root = json_integer(1);
     for (int i = 0; i < 100000; i++) root = json_pack("{s[o]}", "!", root);
