@@ -639,14 +639,11 @@ static cv ev(vm *m, uint32_t i) {
     case N_CMPK:
     case N_STREQ:
     case N_STRIN:
-    case N_TAG: {
-        int t = evt(m, i);
-        return t == TU_TRI_UNKNOWN ? UNK : boolv(t);
-    }
+    case N_TAG:
     case N_AND:
     case N_OR:
     case N_NOT:
-    case N_NOTNOT: {
+    case N_NOTNOT: { /* conditions: their truth as a value */
         int t = evt(m, i);
         return t == TU_TRI_UNKNOWN ? UNK : boolv(t);
     }
