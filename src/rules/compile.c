@@ -668,7 +668,7 @@ static int evt(vm *m, uint32_t i) {
             if (t == TU_TRI_UNKNOWN) unknown = 1;
             else if (t != is_and) return !is_and; /* decided: a FALSE in and, a TRUE in or */
         }
-        return unknown ? TU_TRI_UNKNOWN : is_and;
+        return unknown ? TU_TRI_UNKNOWN : is_and && nd->nkid; /* {"and":[]} is null in JsonLogic: false */
     }
     case N_NOT:
     case N_NOTNOT: {

@@ -63,6 +63,8 @@ static void test_kleene(void **state) {
     snprintf(buf, sizeof buf, "{\"if\":[%s,true,false]}", miss);
     assert_int_equal(tri(buf, SPARSE), TU_TRI_UNKNOWN);
     assert_int_equal(tri("{\"+\":[{\"var\":\"revenue\"},1]}", SPARSE), TU_TRI_UNKNOWN);
+    assert_int_equal(tri("{\"and\":[]}", FULL), TU_TRI_FALSE); /* null in JsonLogic (found by the fuzzer) */
+    assert_int_equal(tri("{\"or\":[]}", FULL), TU_TRI_FALSE);
     assert_int_equal(tri("{\">\":[{\"var\":[\"revenue\",0]},-1]}", SPARSE), TU_TRI_TRUE); /* a default applies */
     assert_int_equal(tri("{\"==\":[{\"var\":\"no_such_attribute\"},1]}", FULL), TU_TRI_UNKNOWN);
     /* an operation the compiler leaves to the standard evaluator is UNKNOWN when its inputs are missing */
