@@ -90,6 +90,7 @@ static void test_metrics(void **state) {
     assert_non_null(strstr(r.body, "techup_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
     assert_non_null(strstr(r.body, "techup_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}"));
     assert_non_null(strstr(r.body, "status=\"404\""));
+    assert_non_null(strstr(r.body, "\ntechup_logins_total ")); /* a counter registered through core/metrics.h */
     th_resp_free(&r);
 }
 
