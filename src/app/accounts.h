@@ -95,7 +95,9 @@ int tu_user_reset_password(tu_store *s, const tu_actor *a, int64_t id, const cha
  * password and disabled user all give TU_EAUTH with the same message (and similar time). */
 int tu_login(tu_store *s, const char *username, const char *password, int hours, const char *request_id,
              tu_principal *who, char token[TU_TOKEN_STRLEN], tu_err *err);
-/* Resolves a session token or API key to its principal. TU_EAUTH if unknown, expired, revoked or disabled. */
+/* Resolves a session token or API key to its principal. TU_EAUTH if unknown, expired, revoked or disabled.
+ * Results are cached per thread for up to 2 s; any account write through this module drops the cache at once,
+ * writes by another process (the CLI) take effect within those 2 s. */
 int tu_authenticate(tu_store *s, const char *token, tu_principal *who, tu_err *err);
 /* Ends the session (or revokes the API key) that authenticated who. */
 int tu_logout(tu_store *s, const tu_principal *who, const char *request_id, tu_err *err);
