@@ -237,7 +237,7 @@ static void test_users(void **state) {
     assert_int_equal(th_req(&srv, "PATCH", path, admin_tok, "{\"disabled\":false,\"role\":\"provincial_official\",\"scope\":\"\"}", NULL, &r), 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "role")), "provincial_official");
     th_resp_free(&r);
-    char pw[64];
+    char pw[96];
     snprintf(pw, sizeof pw, "%s/password", path);
     assert_int_equal(th_req(&srv, "PUT", pw, admin_tok, "{\"password\":\"brandnewpassword\"}", NULL, NULL), 204);
     free(ct);
