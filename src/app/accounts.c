@@ -312,7 +312,9 @@ static int issue(tu_store *s, const tu_user_rec *u, const char *kind, const char
     token_hash(token, c.token_hash);
     tu_utc_now(c.created_at, 0);
     tu_utc_now(c.expires_at, seconds);
-    int rc = tu_store_cred_insert(s, &c, err);
+    int purged = 0;
+    int rc = tu_store_cred_purge(s, u->id, c.created_at, &purged, err); /* the table keeps only live rows */
+    if (!rc) rc = tu_store_cred_insert(s, &c, err);
     char target[40];
     snprintf(target, sizeof target, "%s:%lld", kind, (long long)c.id);
     tu_actor a = {u->id, u->username, request_id};

@@ -91,7 +91,8 @@ int tu_user_set_disabled(tu_store *s, const tu_actor *a, int64_t id, int disable
 /* Sets a new password (admin reset); revokes all sessions and keys of the user. */
 int tu_user_reset_password(tu_store *s, const tu_actor *a, int64_t id, const char *password, tu_err *err);
 
-/* Checks a password and opens a session valid `hours`; token gets the secret (shown once). Unknown user, wrong
+/* Checks a password and opens a session valid `hours`; token gets the secret (shown once). The user's revoked and
+ * expired credentials are deleted at the same time (their history stays in the audit trail). Unknown user, wrong
  * password and disabled user all give TU_EAUTH with the same message (and similar time). */
 int tu_login(tu_store *s, const char *username, const char *password, int hours, const char *request_id,
              tu_principal *who, char token[TU_TOKEN_STRLEN], tu_err *err);
