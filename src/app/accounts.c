@@ -3,9 +3,11 @@
 #include "app/accounts.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/audit.h"
 #include "core/alloc.h"
@@ -104,6 +106,46 @@ static void to_user(const tu_user_rec *r, tu_user *u) {
     snprintf(u->updated_at, sizeof u->updated_at, "%s", r->updated_at);
 }
 
+/* ---- authentication cache ----
+ * Every API request authenticates; a hit here saves the database read (a read transaction costs several fcntl
+ * locks in WAL mode). Per thread, no locks. Any credential or user write in this process bumps the generation,
+ * dropping every entry at once; writes by other processes (the CLI) are seen within AUTH_TTL seconds. */
+#define AUTH_SLOTS 256
+#define AUTH_TTL 2
+
+typedef struct {
+    unsigned char hash[32];
+    tu_principal who;
+    time_t until;
+    uint64_t gen;
+} auth_slot;
+
+static _Atomic uint64_t auth_gen = 1;
+static _Thread_local auth_slot auth_cache[AUTH_SLOTS];
+
+static void auth_cache_invalidate(void) { atomic_fetch_add(&auth_gen, 1); }
+
+static auth_slot *auth_cache_slot(const unsigned char h[32]) { return &auth_cache[(h[0] | h[1] << 8) % AUTH_SLOTS]; }
+
+static int auth_cache_get(const unsigned char h[32], tu_principal *who) {
+    auth_slot *e = auth_cache_slot(h);
+    if (e->gen != atomic_load(&auth_gen) || time(NULL) >= e->until || memcmp(e->hash, h, 32) != 0) return 0;
+    *who = e->who;
+    return 1;
+}
+
+/* Remembers a principal read under generation gen; not when its credential expires within the TTL. */
+static void auth_cache_put(const unsigned char h[32], const tu_principal *who, const char *expires_at, uint64_t gen) {
+    char soon[32];
+    tu_utc_now(soon, AUTH_TTL);
+    if (strcmp(soon, expires_at) >= 0) return;
+    auth_slot *e = auth_cache_slot(h);
+    memcpy(e->hash, h, 32);
+    e->who = *who;
+    e->until = time(NULL) + AUTH_TTL;
+    e->gen = gen;
+}
+
 /* Audits a change of user rows before -> after (either NULL) and commits; rolls back on failure. */
 static int audit_commit(tu_store *s, const tu_actor *a, const char *action, int64_t id, const tu_user_rec *before,
                         const tu_user_rec *after, tu_err *err) {
@@ -115,6 +157,7 @@ static int audit_commit(tu_store *s, const tu_actor *a, const char *action, int6
     json_decref(ja);
     if (!rc) rc = tu_store_commit(s, err);
     if (rc) tu_store_rollback(s);
+    auth_cache_invalidate();
     return rc;
 }
 
@@ -269,7 +312,9 @@ static int issue(tu_store *s, const tu_user_rec *u, const char *kind, const char
     token_hash(token, c.token_hash);
     tu_utc_now(c.created_at, 0);
     tu_utc_now(c.expires_at, seconds);
-    int rc = tu_store_cred_insert(s, &c, err);
+    int purged = 0;
+    int rc = tu_store_cred_purge(s, u->id, c.created_at, &purged, err); /* the table keeps only live rows */
+    if (!rc) rc = tu_store_cred_insert(s, &c, err);
     char target[40];
     snprintf(target, sizeof target, "%s:%lld", kind, (long long)c.id);
     tu_actor a = {u->id, u->username, request_id};
@@ -318,6 +363,8 @@ int tu_authenticate(tu_store *s, const char *token, tu_principal *who, tu_err *e
     if (n < 8 || n >= TU_TOKEN_STRLEN) return tu_err_set(err, TU_EAUTH, "invalid or expired credentials");
     unsigned char h[32];
     token_hash(token, h);
+    if (auth_cache_get(h, who)) return TU_OK;
+    uint64_t gen = atomic_load(&auth_gen); /* read before the database: a later write makes the entry stale */
     tu_cred_rec c;
     tu_user_rec u;
     tu_err e = {0};
@@ -328,6 +375,7 @@ int tu_authenticate(tu_store *s, const char *token, tu_principal *who, tu_err *e
     if (rc || c.revoked || u.disabled || strcmp(now, c.expires_at) >= 0 || tu_role_parse(u.role) < 0)
         return tu_err_set(err, TU_EAUTH, "invalid or expired credentials");
     to_principal(&u, &c, who);
+    auth_cache_put(h, who, c.expires_at, gen);
     return TU_OK;
 }
 
@@ -347,6 +395,7 @@ static int revoke(tu_store *s, const tu_principal *who, int64_t id, const char *
     json_decref(after);
     if (!rc) rc = tu_store_commit(s, err);
     if (rc) tu_store_rollback(s);
+    auth_cache_invalidate();
     return rc;
 }
 

@@ -91,11 +91,14 @@ int tu_user_set_disabled(tu_store *s, const tu_actor *a, int64_t id, int disable
 /* Sets a new password (admin reset); revokes all sessions and keys of the user. */
 int tu_user_reset_password(tu_store *s, const tu_actor *a, int64_t id, const char *password, tu_err *err);
 
-/* Checks a password and opens a session valid `hours`; token gets the secret (shown once). Unknown user, wrong
+/* Checks a password and opens a session valid `hours`; token gets the secret (shown once). The user's revoked and
+ * expired credentials are deleted at the same time (their history stays in the audit trail). Unknown user, wrong
  * password and disabled user all give TU_EAUTH with the same message (and similar time). */
 int tu_login(tu_store *s, const char *username, const char *password, int hours, const char *request_id,
              tu_principal *who, char token[TU_TOKEN_STRLEN], tu_err *err);
-/* Resolves a session token or API key to its principal. TU_EAUTH if unknown, expired, revoked or disabled. */
+/* Resolves a session token or API key to its principal. TU_EAUTH if unknown, expired, revoked or disabled.
+ * Results are cached per thread for up to 2 s; any account write through this module drops the cache at once,
+ * writes by another process (the CLI) take effect within those 2 s. */
 int tu_authenticate(tu_store *s, const char *token, tu_principal *who, tu_err *err);
 /* Ends the session (or revokes the API key) that authenticated who. */
 int tu_logout(tu_store *s, const tu_principal *who, const char *request_id, tu_err *err);

@@ -5,8 +5,13 @@
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/metrics.h"
 #include "http/http_int.h"
 #include "http/throttle.h"
+
+static tu_metric logins = TU_METRIC_INIT("techup_logins_total", "Successful password logins.");
+static tu_metric login_failures = TU_METRIC_INIT("techup_login_failures_total", "Failed password logins.");
+static tu_metric login_throttled = TU_METRIC_INIT("techup_login_throttled_total", "Logins refused by throttling.");
 
 static json_t *user_json(const tu_user *u) {
     return json_pack("{s:I,s:s,s:s,s:s,s:b,s:s,s:s}", "id", (json_int_t)u->id, "username", u->username, "role",
@@ -40,15 +45,20 @@ int tu_h_session_create(tu_req *r, tu_err *err) {
     char ukey[96], akey[80];
     snprintf(ukey, sizeof ukey, "user:%s", user);
     snprintf(akey, sizeof akey, "addr:%s", r->ip);
-    if ((rc = throttled(r, ukey, akey, err)) != TU_OK) return rc;
+    if ((rc = throttled(r, ukey, akey, err)) != TU_OK) {
+        tu_metric_add(&login_throttled, 1);
+        return rc;
+    }
     char token[TU_TOKEN_STRLEN];
     rc = tu_login(r->store, user, pw, r->cfg->session_hours, r->rid, &r->who, token, err);
     if (rc == TU_EAUTH) {
+        tu_metric_add(&login_failures, 1);
         tu_throttle_fail(tu__server_throttle(r->srv, 0), ukey, now_s());
         tu_throttle_fail(tu__server_throttle(r->srv, 1), akey, now_s());
     }
     if (rc) return rc;
     tu_throttle_reset(tu__server_throttle(r->srv, 0), ukey);
+    tu_metric_add(&logins, 1);
     r->authed = 1;
     int max_age = r->cfg->session_hours * 3600;
     tu_reply_set_cookie(r, token, max_age);

@@ -32,12 +32,17 @@ typedef int (*tu_handler)(tu_req *r, tu_err *err);
 
 #define TU_PUBLIC 0u /* roles value of a route open to everyone */
 
+enum {
+    TU_RF_BODY = 1, /* a JSON object body is required */
+    TU_RF_SLOW = 2  /* the handler is slow (password hashing): run it on the blocking pool (pool.h) */
+};
+
 typedef struct tu_route {
     int method;          /* one TU_M_* */
     const char *pattern; /* "/api/v1/users/{id}" */
     unsigned roles;      /* TU_ROLE_BIT()s allowed; TU_PUBLIC = no login needed */
     tu_scope_kind scope;
-    int body;            /* 1: a JSON object body is required */
+    unsigned flags;      /* TU_RF_* */
     tu_handler fn;
     const char *summary; /* one line, also checked against docs/openapi.yaml */
 } tu_route;
@@ -57,6 +62,8 @@ struct tu_req {
     char *body;
     size_t body_len, body_cap;
     int too_big, replied, queue_failed, secure;
+    int deferred;                  /* running on the blocking pool: replies are kept in `pending` */
+    struct MHD_Response *pending;  /* the response to queue when the connection resumes */
     json_t *json; /* parsed body (routes with body = 1) */
     tu_store *store;
     tu_principal who;
@@ -72,6 +79,8 @@ struct tu_req {
 
 /* The worker's own database connection (opened on first use). NULL with err set on failure. */
 tu_store *tu__server_store(tu_server *s, tu_err *err);
+/* The blocking pool of the server (pool.h). */
+struct tu_pool *tu__server_pool(tu_server *s);
 /* The login throttles of the server: per account (by_addr = 0) or per client address. */
 struct tu_throttle *tu__server_throttle(tu_server *s, int by_addr);
 double tu__server_uptime(const tu_server *s);
@@ -111,6 +120,10 @@ void tu_cursor_encode(const char *key, char *buf, size_t n);
 
 /* Dispatch: the route table's enforcement point (routes.c). Returns 0, or -1 when the connection must close. */
 int tu__dispatch(tu_req *r);
+/* Runs a slow route's handler on a pool thread, then resumes the connection (routes.c). */
+void tu__run_deferred(tu_req *r);
+/* Queues the response a pool thread prepared (called when the connection resumes); returns like tu__dispatch. */
+int tu__reply_flush(tu_req *r);
 /* Replies with error `code` unless a reply was queued; returns like tu__dispatch. */
 int tu__finish(tu_req *r, int code, const char *msg);
 /* Static files (static.c): serves GET/HEAD under web_dir, or 404. */

@@ -37,12 +37,24 @@ int tu__reply_queue(tu_req *r, int status, struct MHD_Response *resp) {
     add_common_headers(r, resp);
     r->status = status;
     r->replied = 1;
+    if (r->deferred) { /* on a pool thread: MHD only takes responses from its own callback */
+        r->pending = resp;
+        return TU_OK;
+    }
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     if (ok != MHD_YES) r->queue_failed = 1;
     return TU_OK;
 }
 
+
+int tu__reply_flush(tu_req *r) {
+    struct MHD_Response *resp = r->pending;
+    r->pending = NULL, r->deferred = 0;
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok == MHD_YES ? 0 : -1;
+}
 
 int tu_reply_raw(tu_req *r, int status, const char *ctype, const char *data, size_t len) {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);

@@ -9,27 +9,30 @@
 #include "core/log.h"
 #include "http/body.h"
 #include "http/http_int.h"
+#include "http/pool.h"
 
 #define ANY TU_ROLES_ALL
 #define R(x) TU_ROLE_BIT(TU_ROLE_##x)
+#define BODY TU_RF_BODY
+#define SLOW TU_RF_SLOW
 
 /* clang-format off */
 const tu_route tu__routes[] = {
-    /* method      pattern                          roles              scope          body handler               summary */
+    /* method      pattern                          roles              scope          flags handler              summary */
     {TU_M_GET,    "/healthz",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_healthz,         "liveness and database health"},
     {TU_M_GET,    "/metrics",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_metrics,         "Prometheus metrics"},
-    {TU_M_POST,   "/api/v1/session",               TU_PUBLIC,         TU_SCOPE_NONE, 1, tu_h_session_create,  "log in (password) and open a session"},
+    {TU_M_POST,   "/api/v1/session",               TU_PUBLIC,         TU_SCOPE_NONE, BODY | SLOW, tu_h_session_create,  "log in (password) and open a session"},
     {TU_M_DELETE, "/api/v1/session",               ANY,               TU_SCOPE_NONE, 0, tu_h_session_delete,  "log out"},
     {TU_M_GET,    "/api/v1/me",                    ANY,               TU_SCOPE_NONE, 0, tu_h_me,              "the caller's account"},
-    {TU_M_PUT,    "/api/v1/me/password",           ANY,               TU_SCOPE_NONE, 1, tu_h_me_password,     "change the caller's password"},
+    {TU_M_PUT,    "/api/v1/me/password",           ANY,               TU_SCOPE_NONE, BODY | SLOW, tu_h_me_password,     "change the caller's password"},
     {TU_M_GET,    "/api/v1/me/keys",               ANY,               TU_SCOPE_NONE, 0, tu_h_keys_list,       "the caller's API keys"},
-    {TU_M_POST,   "/api/v1/me/keys",               ANY,               TU_SCOPE_NONE, 1, tu_h_keys_create,     "create an API key (secret shown once)"},
+    {TU_M_POST,   "/api/v1/me/keys",               ANY,               TU_SCOPE_NONE, BODY, tu_h_keys_create,     "create an API key (secret shown once)"},
     {TU_M_DELETE, "/api/v1/me/keys/{id}",          ANY,               TU_SCOPE_NONE, 0, tu_h_keys_delete,     "revoke an API key"},
     {TU_M_GET,    "/api/v1/users",                 R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_users_list,  "list users (paged)"},
-    {TU_M_POST,   "/api/v1/users",                 R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_create,    "create a user"},
+    {TU_M_POST,   "/api/v1/users",                 R(ADMIN),          TU_SCOPE_NONE, BODY | SLOW, tu_h_users_create,    "create a user"},
     {TU_M_GET,    "/api/v1/users/{id}",            R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_users_get,   "one user"},
-    {TU_M_PATCH,  "/api/v1/users/{id}",            R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_update,    "change role, scope or disabled"},
-    {TU_M_PUT,    "/api/v1/users/{id}/password",   R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_password,  "reset a user's password"},
+    {TU_M_PATCH,  "/api/v1/users/{id}",            R(ADMIN),          TU_SCOPE_NONE, BODY, tu_h_users_update,    "change role, scope or disabled"},
+    {TU_M_PUT,    "/api/v1/users/{id}/password",   R(ADMIN),          TU_SCOPE_NONE, BODY | SLOW, tu_h_users_password,  "reset a user's password"},
     {TU_M_GET,    "/api/v1/audit",                 R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_list,  "the audit trail (paged)"},
     {TU_M_GET,    "/api/v1/audit/verify",          R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_verify, "check the audit hash chain"},
 };
@@ -120,6 +123,26 @@ static int read_body(tu_req *r, tu_err *err) {
     return tu_http_parse_body(r->body ? r->body : "", r->body_len, r->cfg->max_json_depth, &r->json, err);
 }
 
+/* Hands the request to the blocking pool and suspends its connection; a full pool answers 503. */
+static int defer(tu_req *r, tu_err *err) {
+    struct tu_pool *p = tu__server_pool(r->srv);
+    if (!p || !tu__pool_reserve(p)) return tu_err_set(err, TU_EBUSY, "too many slow requests at once; try again");
+    r->deferred = 1;
+    MHD_suspend_connection(r->conn);
+    tu__pool_push(p, r);
+    return TU_OK;
+}
+
+void tu__run_deferred(tu_req *r) {
+    tu_err err = {0};
+    int rc;
+    r->store = tu__server_store(r->srv, &err); /* the pool thread's own connection */
+    rc = r->store ? tu__routes[r->route_idx].fn(r, &err) : (err.code ? err.code : TU_ESTORE);
+    if (rc != TU_OK && !r->replied) tu_reply_failure(r, rc, &err);
+    if (!r->replied) tu_reply_error(r, TU_EIO, NULL);
+    MHD_resume_connection(r->conn);
+}
+
 /* Runs the checks of route i in order: login, role, scope, body; then the handler. */
 static int run_route(tu_req *r, int i, tu_err *err) {
     const tu_route *rt = &tu__routes[i];
@@ -134,12 +157,13 @@ static int run_route(tu_req *r, int i, tu_err *err) {
             return tu_err_set(err, TU_EFORBIDDEN, "your role (%s) may not do this", tu_role_name(r->who.role));
         if ((rc = check_scope(r, rt, err)) != TU_OK) return rc;
     }
-    if (rt->body) {
+    if (rt->flags & TU_RF_BODY) {
         int rc = read_body(r, err);
         if (rc) return rc;
     } else if (r->body_len > 0) {
         return tu_err_set(err, TU_EINVAL, "this route takes no body");
     }
+    if (rt->flags & TU_RF_SLOW) return defer(r, err);
     return rt->fn(r, err);
 }
 
@@ -161,5 +185,6 @@ int tu__dispatch(tu_req *r) {
     r->route_idx = i;
     int rc = run_route(r, i, &err);
     if (rc != TU_OK && !r->replied) tu_reply_failure(r, rc, &err);
+    if (r->deferred && rc == TU_OK) return 0; /* the pool replies */
     return tu__finish(r, TU_EIO, NULL);
 }

@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
+#include "http/pool.h"
 #include "http/throttle.h"
 
 #define MAX_STORES 256
@@ -30,6 +31,9 @@
 #define TU_LOGIN_USER_LIMIT 5
 #define TU_LOGIN_ADDR_LIMIT 50
 #define TU_LOGIN_WINDOW_S 900
+/* The blocking pool for slow handlers (Argon2id: ~64 MiB each, so few at once). */
+#define TU_SLOW_THREADS 2
+#define TU_SLOW_QUEUE 256
 
 struct tu_server {
     tu_http_config cfg;
@@ -43,6 +47,7 @@ struct tu_server {
     uint32_t rid_prefix;
     pthread_mutex_t lock;
     tu_throttle *login_user, *login_addr;
+    tu_pool *pool;
     tu_store *stores[MAX_STORES];
     int nstores;
 };
@@ -111,6 +116,8 @@ tu_store *tu__server_store(tu_server *s, tu_err *err) {
     worker.srv = s, worker.store = st;
     return st;
 }
+
+tu_pool *tu__server_pool(tu_server *s) { return s->pool; }
 
 tu_throttle *tu__server_throttle(tu_server *s, int by_addr) { return by_addr ? s->login_addr : s->login_user; }
 
@@ -215,6 +222,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (r->pending) return tu__reply_flush(r) ? MHD_NO : MHD_YES; /* resumed after the pool ran the handler */
     if (r->replied) { /* an early error reply: discard the rest */
         *upload_data_size = 0;
         return MHD_YES;
@@ -251,6 +259,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     tu__metrics_observe(r->route_idx, r->status, secs);
     access_log(r, secs);
     if (r->json) json_decref(r->json);
+    if (r->pending) MHD_destroy_response(r->pending);
     tu_free(r->body);
     tu_free(r);
     *con_cls = NULL;
@@ -349,7 +358,12 @@ int tu_server_start(const tu_http_config *c, tu_server **out, tu_err *err) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &s->started);
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    s->pool = tu__pool_start(TU_SLOW_THREADS, TU_SLOW_QUEUE, tu__run_deferred);
+    if (!s->pool) {
+        tu_server_stop(s, 0);
+        return tu_err_set(err, TU_ENOMEM, "cannot start the blocking pool");
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
     s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
                               (unsigned)s->cfg.request_timeout, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -379,9 +393,12 @@ void tu_server_stop(tu_server *s, int grace_ms) {
         if (ls != MHD_INVALID_SOCKET) close(ls);
         for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) usleep(10000);
         long left = atomic_load(&s->inflight);
+        tu__pool_stop(s->pool); /* runs what is queued; those connections then resume and answer */
+        s->pool = NULL;
         MHD_stop_daemon(s->mhd);
         tu_log(TU_LOG_INFO, "http.stop", "stopped (%ld requests cut short)", left);
     }
+    tu__pool_stop(s->pool);
     for (int i = 0; i < s->nstores; i++) tu_store_close(s->stores[i]);
     tu__static_close();
     tu_throttle_free(s->login_user);

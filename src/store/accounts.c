@@ -52,6 +52,10 @@ int tu_store_cred_revoke_user(tu_store *s, int64_t user_id, int64_t keep, tu_err
     OPS(s, err);
     return o->cred_revoke(s->impl, 0, user_id, keep, err);
 }
+int tu_store_cred_purge(tu_store *s, int64_t user_id, const char *now, int *n, tu_err *err) {
+    OPS(s, err);
+    return o->cred_purge(s->impl, user_id, now, n, err);
+}
 int tu_store_cred_list(tu_store *s, int64_t user_id, const char *kind, tu_cred_rec *out, int cap, int *n,
                        tu_err *err) {
     OPS(s, err);

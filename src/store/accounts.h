@@ -54,6 +54,8 @@ int tu_store_cred_auth(tu_store *s, const unsigned char hash[32], tu_cred_rec *c
 int tu_store_cred_revoke(tu_store *s, int64_t id, tu_err *err);
 /* Revokes every credential of the user except `keep` (0 = none). */
 int tu_store_cred_revoke_user(tu_store *s, int64_t user_id, int64_t keep, tu_err *err);
+/* Deletes the user's credentials that are revoked or expired at `now` (ISO time); *n = how many. */
+int tu_store_cred_purge(tu_store *s, int64_t user_id, const char *now, int *n, tu_err *err);
 /* Live (not revoked) credentials of a user of one kind, newest first, up to cap. */
 int tu_store_cred_list(tu_store *s, int64_t user_id, const char *kind, tu_cred_rec *out, int cap, int *n,
                        tu_err *err);

@@ -14,6 +14,7 @@ struct tu_accounts_ops {
     int (*cred_insert)(void *impl, tu_cred_rec *c, tu_err *err);
     int (*cred_auth)(void *impl, const unsigned char hash[32], tu_cred_rec *c, tu_user_rec *u, tu_err *err);
     int (*cred_revoke)(void *impl, int64_t id, int64_t user_id, int64_t keep, tu_err *err);
+    int (*cred_purge)(void *impl, int64_t user_id, const char *now, int *n, tu_err *err);
     int (*cred_list)(void *impl, int64_t user_id, const char *kind, tu_cred_rec *out, int cap, int *n, tu_err *err);
     int (*audit_append)(void *impl, const tu_audit_rec *a, tu_err *err);
     int (*audit_page)(void *impl, int64_t after, int reverse, int limit, tu_audit_rec *out, int *n, tu_err *err);

@@ -146,6 +146,16 @@ static int cred_revoke(void *impl, int64_t id, int64_t user_id, int64_t keep, tu
     return run(impl, st, "revoke credential", err);
 }
 
+static int cred_purge(void *impl, int64_t user_id, const char *now, int *n, tu_err *err) {
+    static const char sql[] = "DELETE FROM credential WHERE user_id = ?1 AND (revoked = 1 OR expires_at <= ?2)";
+    sqlite3_stmt *st = tu__sq_stmt(impl, sql, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    sqlite3_bind_int64(st, 1, user_id), bind_text(st, 2, now);
+    int rc = run(impl, st, "purge credentials", err);
+    *n = rc ? 0 : sqlite3_changes(tu__sq_db(impl));
+    return rc;
+}
+
 static int cred_list(void *impl, int64_t user_id, const char *kind, tu_cred_rec *out, int cap, int *n, tu_err *err) {
     static const char sql[] = "SELECT id, name, created_at, expires_at FROM credential WHERE user_id = ?1 AND kind = ?2"
                               " AND revoked = 0 ORDER BY id DESC LIMIT ?3";
@@ -221,5 +231,5 @@ static int audit_scan(void *impl, int (*fn)(void *ctx, const tu_audit_rec *a), v
 
 const struct tu_accounts_ops tu__sqlite_accounts_ops = {
     user_insert, user_get, user_update, user_page, cred_insert, cred_auth,
-    cred_revoke, cred_list, audit_append, audit_page, audit_scan,
+    cred_revoke, cred_purge, cred_list, audit_append, audit_page, audit_scan,
 };

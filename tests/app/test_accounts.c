@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -48,6 +49,21 @@ static int64_t audit_rows(void) {
     tu_err err = {0};
     assert_int_equal(tu_audit_verify(db, &rep, &err), TU_OK);
     return rep.rows;
+}
+
+/* Runs a count query on the database file with a separate connection. */
+static int count_rows(const char *sql) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    sqlite3 *q;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &q), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(q, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(q);
+    return n;
 }
 
 static void test_roles_and_scopes(void **state) {
@@ -95,6 +111,11 @@ static void test_create_login_logout(void **state) {
     assert_int_equal(tu_logout(db, &who2, NULL, &err), TU_OK);
     assert_int_equal(tu_authenticate(db, tok, &who2, &err), TU_EAUTH);
     assert_int_equal(audit_rows(), before + 3); /* create, session.create, session.delete */
+    /* the next login deletes the revoked session: the table keeps live credentials only */
+    assert_int_equal(count_rows("SELECT count(*) FROM credential WHERE revoked = 1"), 1);
+    assert_int_equal(tu_login(db, "alice", "password123", 1, NULL, &who, tok, &err), TU_OK);
+    assert_int_equal(count_rows("SELECT count(*) FROM credential WHERE revoked = 1"), 0);
+    assert_int_equal(count_rows("SELECT count(*) FROM credential"), 1);
 }
 
 static void test_password_disable_keys(void **state) {
