@@ -29,6 +29,7 @@ typedef struct tu_store_backend {
     void (*close)(void *impl);
     int (*exec_migration)(void *impl, const tu_migration *m, tu_err *err); /* inside a transaction */
     int (*schema_version)(void *impl);
+    int (*applied)(void *impl, int version); /* 1 when the migration is recorded as applied */
     int (*begin)(void *impl, tu_err *err);
     int (*commit)(void *impl, tu_err *err);
     void (*rollback)(void *impl);

@@ -141,6 +141,18 @@ static int sq_schema_version(void *impl) {
     return v;
 }
 
+static int sq_applied(void *impl, int version) {
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(tu__sq_db(impl), "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0; /* no table yet: nothing applied */
+    sqlite3_bind_int(st, 1, version);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* Replaces the portable placeholders of migration files with SQLite's types. */
 static char *dialect(const char *sql) {
     static const char *const map[][2] = {{"{{ID}}", "INTEGER PRIMARY KEY"}, {"{{BLOB}}", "BLOB"}};
@@ -206,6 +218,7 @@ const tu_store_backend tu__sqlite_backend = {
     .close = sq_close,
     .exec_migration = sq_exec_migration,
     .schema_version = sq_schema_version,
+    .applied = sq_applied,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,

@@ -12,10 +12,11 @@ const char *tu_store_default_url(void) {
 }
 
 static int migrate(tu_store *s, tu_err *err) {
-    int have = s->be->schema_version(s->impl);
+    /* Every migration not recorded yet, in order: a branch's lower-numbered file that lands after a higher one
+     * is still applied. */
     for (int i = 0; i < tu__migration_count; i++) {
         const tu_migration *m = &tu__migrations[i];
-        if (m->version <= have) continue;
+        if (s->be->applied(s->impl, m->version)) continue;
         int rc = s->be->begin(s->impl, err);
         if (!rc) rc = s->be->exec_migration(s->impl, m, err);
         if (!rc) rc = s->be->commit(s->impl, err);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 #include "../tmpdir.h"
 
@@ -29,6 +31,34 @@ static void test_open_migrate_reopen(void **state) {
     tu_store_close(s);
     assert_int_equal(tu_store_open(path, TU_STORE_READONLY, &s, &err), TU_OK);
     tu_store_close(s);
+}
+
+/* A migration numbered below one already recorded is still applied (branches land out of order). */
+static void test_unrecorded_lower_migration_applied(void **state) {
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/gap.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                                  "applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES (9999, 'later', 'x');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    tu_store *s = NULL;
+    tu_err err = {0};
+    assert_int_equal(tu_store_open(path, 0, &s, &err), TU_OK);
+    tu_store_close(s);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations WHERE version = 1", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_exec(db, "SELECT count(*) FROM enterprise", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
 }
 
 static void test_bad_locations(void **state) {
@@ -67,7 +97,8 @@ static void test_transactions(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_open_migrate_reopen), cmocka_unit_test(test_bad_locations),
+        cmocka_unit_test(test_open_migrate_reopen), cmocka_unit_test(test_unrecorded_lower_migration_applied),
+        cmocka_unit_test(test_bad_locations),
         cmocka_unit_test(test_transactions),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
