@@ -175,7 +175,7 @@ static int opt_str(tu_req *r, const char *key, const char *dflt, const char **ou
 }
 
 static int role_member(tu_req *r, int dflt, int *role, tu_err *err) {
-    const char *name;
+    const char *name = NULL;
     int rc = opt_str(r, "role", dflt >= 0 ? tu_role_name(dflt) : NULL, &name, err);
     if (rc) return rc;
     if (!name || (*role = tu_role_parse(name)) < 0) return tu_err_set(err, TU_EVALIDATION, "'role' must be one of "
@@ -185,8 +185,8 @@ static int role_member(tu_req *r, int dflt, int *role, tu_err *err) {
 }
 
 int tu_h_users_create(tu_req *r, tu_err *err) {
-    const char *username, *password, *scope;
-    int role;
+    const char *username = NULL, *password = NULL, *scope = NULL;
+    int role = -1;
     int rc = tu_req_body_str(r, "username", 256, &username, err);
     if (!rc) rc = tu_req_body_str(r, "password", TU_PASSWORD_MAX + 1, &password, err);
     if (!rc) rc = role_member(r, -1, &role, err);
@@ -217,8 +217,8 @@ int tu_h_users_update(tu_req *r, tu_err *err) {
     json_t *dis = json_object_get(r->json, "disabled");
     if (dis && !json_is_boolean(dis)) return tu_err_set(err, TU_EVALIDATION, "'disabled' must be true or false");
     if (json_object_get(r->json, "role") || json_object_get(r->json, "scope")) {
-        int role;
-        const char *scope;
+        int role = -1;
+        const char *scope = NULL;
         rc = role_member(r, u.role, &role, err);
         if (!rc) rc = opt_str(r, "scope", role == u.role ? u.scope : "", &scope, err);
         if (!rc) rc = tu_user_update(r->store, &a, id, role, scope, err);
