@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/alloc.h"
 #include "core/codes.h"
@@ -18,6 +19,31 @@ const int tu__num_attrs[TU__NUM_COUNT] = {TU_A_REVENUE, TU_A_EMPLOYEES, TU_A_RD_
                                           TU_A_FOUNDED};
 static const int code_attrs[TU__CODE_COUNT] = {TU_A_CITY, TU_A_INDUSTRY_DIVISION, TU_A_INDUSTRY_SECTION, TU_A_SIZE,
                                                TU_A_REGION};
+
+/* ---- fast code lookups (the core lookups scan their tables; the build calls them 7M times) ---- */
+static int8_t div_table[26 * 100];  /* letter, two digits -> division index + 1 */
+static int8_t city_table[10000];    /* first four digits of a city code -> city index + 1 */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init_tables(void) {
+    for (int i = 0; i < tu_division_count(); i++) {
+        const char *c = tu_division_at(i)->code;
+        div_table[(c[0] - 'A') * 100 + (c[1] - '0') * 10 + (c[2] - '0')] = (int8_t)(i + 1);
+    }
+    for (int i = 0; i < tu_city_count(); i++) city_table[tu_city_at(i)->code / 100 % 10000] = (int8_t)(i + 1);
+}
+
+static int div_index(const char *d) {
+    if (d[0] < 'A' || d[0] > 'Z' || d[1] < '0' || d[1] > '9' || d[2] < '0' || d[2] > '9') return -1;
+    pthread_once(&tables_once, init_tables);
+    return div_table[(d[0] - 'A') * 100 + (d[1] - '0') * 10 + (d[2] - '0')] - 1;
+}
+
+static int city_index(uint32_t code) {
+    pthread_once(&tables_once, init_tables);
+    int i = code % 100 == 0 && code < 1000000 ? city_table[code / 100] - 1 : -1;
+    return i >= 0 && tu_city_at(i)->code == code ? i : -1;
+}
 
 int tu__num_slot(int attr) {
     for (int k = 0; k < TU__NUM_COUNT; k++)
@@ -57,7 +83,7 @@ int tu__code_value(int slot, const char *s, size_t len) {
     memcpy(buf, s, len), buf[len] = '\0';
     switch (slot) {
     case TU__CODE_CITY: return parse_city(s, len);
-    case TU__CODE_DIVISION: return len == 3 ? tu_division_index(buf) : -1;
+    case TU__CODE_DIVISION: return len == 3 ? div_index(buf) : -1;
     case TU__CODE_SECTION: return len == 1 && s[0] >= 'A' && s[0] <= 'Z' ? s[0] - 'A' : -1;
     case TU__CODE_SIZE: return tu_size_parse(s, len);
     default: return tu_region_parse(buf);
@@ -66,8 +92,8 @@ int tu__code_value(int slot, const char *s, size_t len) {
 
 int tu__code_of_ent(int slot, const tu_ent *e) {
     switch (slot) {
-    case TU__CODE_CITY: return tu_city_index(e->city);
-    case TU__CODE_DIVISION: return tu_division_index(e->division);
+    case TU__CODE_CITY: return city_index(e->city);
+    case TU__CODE_DIVISION: return div_index(e->division);
     case TU__CODE_SECTION: return e->industry[0] >= 'A' && e->industry[0] <= 'Z' ? e->industry[0] - 'A' : -1;
     case TU__CODE_SIZE: return e->size;
     default: return e->region;
@@ -143,12 +169,19 @@ static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot
     XX(qcode[4]) XX(city) XX(division) XX(district2) XX(ind_tail) XX(size) XX(tags) XX(present) XX(uscc_lo)   \
     XX(uscc_hi)
 
+/* Asks for transparent huge pages on a big column: 7M-row columns otherwise cost ~100k page faults. */
+static void advise_huge(void *p, size_t bytes) {
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, z = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (bytes >= (2u << 20) && z > a) madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
 static int grow(tu_index *ix, size_t cap) {
 #define GROW(f)                                                                                                 \
     {                                                                                                           \
         void *p = tu_realloc(ix->f, cap * sizeof *ix->f);                                                       \
         if (!p) return TU_ENOMEM;                                                                               \
         ix->f = p;                                                                                              \
+        advise_huge(p, cap * sizeof *ix->f);                                                                    \
     }
     COLUMNS(GROW)
 #undef GROW
@@ -180,8 +213,8 @@ static int alloc_bitmaps(tu_index *ix) {
 }
 
 static int check_ent(const tu_ent *e, tu_err *err) {
-    if (tu_city_index(e->city) < 0) return tu_err_set(err, TU_EINVAL, "record has an unknown city %06u", e->city);
-    if (TU_ENT_HAS(e, TU_A_INDUSTRY) && tu_division_index(e->division) < 0)
+    if (city_index(e->city) < 0) return tu_err_set(err, TU_EINVAL, "record has an unknown city %06u", e->city);
+    if (TU_ENT_HAS(e, TU_A_INDUSTRY) && div_index(e->division) < 0)
         return tu_err_set(err, TU_EINVAL, "record has an unknown industry division '%.3s'", e->division);
     if (TU_ENT_HAS(e, TU_A_SIZE) && (e->size < 0 || e->size >= TU_SIZE_COUNT))
         return tu_err_set(err, TU_EINVAL, "record has a bad size class");
@@ -216,8 +249,8 @@ static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
         else ix->num[k][id] = v;
         ix->qcode[k][id] = bucket_of(ix->bounds[k], v);
     }
-    ix->city[id] = (uint8_t)tu_city_index(e->city);
-    ix->division[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? (uint8_t)tu_division_index(e->division) : 0;
+    ix->city[id] = (uint8_t)city_index(e->city);
+    ix->division[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? (uint8_t)div_index(e->division) : 0;
     ix->ind_tail[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? ind_tail(e) : 0;
     ix->district2[id] = TU_ENT_HAS(e, TU_A_DISTRICT) ? (uint8_t)(e->district % 100) : 0;
     ix->size[id] = TU_ENT_HAS(e, TU_A_SIZE) ? e->size : -1;
@@ -232,6 +265,7 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
     tu_index *ix = tu_calloc(1, sizeof *ix);
     if (!ix) return tu_err_set(err, TU_ENOMEM, "out of memory");
     pthread_rwlock_init(&ix->lock, NULL);
+    pthread_mutex_init(&ix->scratch_lock, NULL);
     int rc = grow(ix, n > 1024 ? n : 1024);
     if (!rc) rc = alloc_bitmaps(ix);
     for (int k = 0; k < TU__NUM_COUNT && !rc; k++) rc = choose_bounds(ix->bounds[k], ents, n, k);
@@ -286,6 +320,8 @@ void tu_index_close(tu_index *ix) {
     }
     for (int t = 0; t < TU_TAG_COUNT; t++) roaring_bitmap_free(ix->tag[t]);
     for (int a = 0; a < TU_A_COUNT; a++) roaring_bitmap_free(ix->missing[a]);
+    for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+    pthread_mutex_destroy(&ix->scratch_lock);
     pthread_rwlock_destroy(&ix->lock);
     tu_free(ix);
 }
@@ -352,4 +388,27 @@ void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_by
     for (int a = 0; a < TU_A_COUNT; a++) b += roaring_bitmap_size_in_bytes(ix->missing[a]);
     if (column_bytes) *column_bytes = column_bytes_per_id(ix) * ix->n;
     if (bitmap_bytes) *bitmap_bytes = b;
+}
+
+uint64_t *tu__scratch_get(tu_index *ix, size_t words) {
+    uint64_t *b = NULL;
+    pthread_mutex_lock(&ix->scratch_lock);
+    if (ix->scratch_words != words) { /* the index grew: drop buffers of the old size */
+        for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+        ix->nscratch = 0, ix->scratch_words = words;
+    }
+    if (ix->nscratch) b = ix->scratch[--ix->nscratch];
+    pthread_mutex_unlock(&ix->scratch_lock);
+    return b ? b : tu_malloc(words * 8 + 64);
+}
+
+void tu__scratch_put(tu_index *ix, uint64_t *b, size_t words) {
+    if (!b) return;
+    pthread_mutex_lock(&ix->scratch_lock);
+    if (words == ix->scratch_words && ix->nscratch < sizeof ix->scratch / sizeof ix->scratch[0]) {
+        ix->scratch[ix->nscratch++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&ix->scratch_lock);
+    tu_free(b);
 }

@@ -17,21 +17,24 @@
 #include "match/match_int.h"
 
 struct tu_matchset {
+    tu_index *ix; /* its buffers go back to the index's scratch cache */
     size_t n, nw;
     uint64_t *t, *f, *near, *u; /* u: computed on first use (NULL until then) */
 };
 
 typedef struct run {
-    const tu_index *ix;
+    tu_index *ix;
     size_t n, nw;
     int oom;
 } run;
 
 static uint64_t *buf_new(run *r) {
-    uint64_t *b = tu_malloc(r->nw * 8 + 64);
+    uint64_t *b = tu__scratch_get(r->ix, r->nw);
     if (!b) r->oom = 1;
     return b;
 }
+
+static void buf_put(run *r, uint64_t *b) { tu__scratch_put(r->ix, b, r->nw); }
 
 static void fill_universe(const run *r, uint64_t *w) {
     memset(w, 0xff, r->nw * 8);
@@ -46,7 +49,7 @@ static void split_present(run *r, int attr, uint64_t *t, uint64_t *f) {
     uint64_t last = r->n % 64 ? (1ull << (r->n % 64)) - 1 : ~0ull;
     for (size_t i = 0; i < r->nw; i++) {
         uint64_t m = f[i], u = i + 1 == r->nw ? last : ~0ull;
-        t[i] &= ~m;
+        t[i] &= ~m & u;
         f[i] = u & ~t[i] & ~m;
     }
 }
@@ -88,7 +91,32 @@ static void scan64(const uint8_t *c, uint8_t a, uint8_t span, int e1, int e2, ui
     *in = m, *edge = e;
 }
 
+static void check_ids(run *r, const tu__node *n, int slot, const uint32_t *ids, size_t k, uint64_t *t) {
+    for (size_t i = 0; i < k; i++) {
+        int64_t v = tu__num_get(r->ix, slot, ids[i]);
+        if (v >= n->lo && v <= n->hi) t[ids[i] >> 6] |= 1ull << (ids[i] & 63);
+    }
+}
+
+/* Exact check of the rows of boundary buckets: prefetches for a batch of rows go out first, so the cache
+ * misses overlap instead of queueing. */
+static void check_edges(run *r, const tu__node *n, int slot, size_t w0, size_t w1, uint64_t *t, const uint64_t *edge) {
+    enum { MAXE = 1024 };
+    uint32_t ids[MAXE];
+    size_t k = 0;
+    for (size_t w = w0; w < w1; w++)
+        for (uint64_t x = edge[w - w0]; x; x &= x - 1) {
+            uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+            if (k == MAXE) check_ids(r, n, slot, ids, k, t), k = 0;
+            ids[k++] = id;
+            if (slot == TU__NUM_FOUNDED) __builtin_prefetch(&r->ix->founded[id]);
+            else __builtin_prefetch(&r->ix->num[slot][id]);
+        }
+    check_ids(r, n, slot, ids, k, t);
+}
+
 static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
+    enum { BLOCK = 256 }; /* words per block: 16384 rows */
     int slot = tu__num_slot(n->attr);
     const int64_t *b = r->ix->bounds[slot];
     const uint8_t *q = r->ix->qcode[slot];
@@ -99,28 +127,27 @@ static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
         while (bhi > 0 && b[bhi] > n->hi) bhi--;
         int lo_full = n->lo <= b[blo], hi_full = bhi == TU__QBUCKETS - 1 ? n->hi >= INT64_MAX / 2 : n->hi >= b[bhi + 1] - 1;
         int a = blo + !lo_full, z = bhi - !hi_full; /* fully inside: buckets a..z */
-        int e1 = lo_full ? -1 : blo, e2 = hi_full ? -1 : bhi;
-        uint8_t span = (uint8_t)(z >= a ? z - a + 1 : 0);
-        if (z - a + 1 == TU__QBUCKETS) span = 0, e1 = -1, e2 = -1;
+        int e1 = lo_full ? -1 : blo, e2 = hi_full ? -1 : bhi, all = z - a + 1 == TU__QBUCKETS;
+        uint8_t span = (uint8_t)(z >= a && !all ? z - a + 1 : 0);
         size_t full = r->n / 64;
-        for (size_t w = 0; w < r->nw; w++) {
-            uint64_t in = 0, edge = 0;
-            if (w < full) {
-                scan64(q + w * 64, (uint8_t)a, span, e1, e2, &in, &edge);
-            } else {
-                uint8_t tail[64] = {0};
-                memcpy(tail, q + w * 64, r->n - w * 64);
-                scan64(tail, (uint8_t)a, span, e1, e2, &in, &edge);
-                uint64_t lim = (1ull << (r->n - w * 64)) - 1;
-                in &= lim, edge &= lim;
+        uint64_t edge[BLOCK];
+        for (size_t w0 = 0; w0 < r->nw; w0 += BLOCK) {
+            size_t w1 = w0 + BLOCK < r->nw ? w0 + BLOCK : r->nw;
+            for (size_t w = w0; w < w1; w++) {
+                uint64_t in = 0, ed = 0;
+                if (w < full) {
+                    scan64(q + w * 64, (uint8_t)a, span, e1, e2, &in, &ed);
+                } else {
+                    uint8_t tail[64] = {0};
+                    uint64_t lim = (1ull << (r->n - w * 64)) - 1;
+                    memcpy(tail, q + w * 64, r->n - w * 64);
+                    scan64(tail, (uint8_t)a, span, e1, e2, &in, &ed);
+                    in &= lim, ed &= lim;
+                }
+                t[w] = all ? ~0ull : in; /* beyond n: cut by split_present */
+                edge[w - w0] = all ? 0 : ed;
             }
-            if (z - a + 1 == TU__QBUCKETS) in = w < full ? ~0ull : (1ull << (r->n - w * 64)) - 1;
-            for (; edge; edge &= edge - 1) {
-                uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(edge));
-                int64_t v = tu__num_get(r->ix, slot, id);
-                if (v >= n->lo && v <= n->hi) in |= 1ull << (id & 63);
-            }
-            t[w] = in;
+            check_edges(r, n, slot, w0, w1, t, edge);
         }
     }
     split_present(r, n->attr, t, f);
@@ -168,7 +195,7 @@ static void eval_junction(run *r, const tu__node *n, const uint64_t *care, uint6
                 else t[w] |= kt[w], f[w] &= kf[w];
         }
 out:
-    tu_free(kt), tu_free(kf), tu_free(kc);
+    buf_put(r, kt), buf_put(r, kf), buf_put(r, kc);
 }
 
 static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
@@ -208,7 +235,7 @@ static void eval_near(run *r, const tu_plan *p, tu_matchset *m) {
             }
         }
 out:
-    tu_free(kt), tu_free(kf), tu_free(care);
+    buf_put(r, kt), buf_put(r, kf), buf_put(r, care);
 }
 
 int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **out, tu_err *err) {
@@ -217,7 +244,7 @@ int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **o
     if (!m) return tu_err_set(err, TU_ENOMEM, "out of memory");
     pthread_rwlock_rdlock(&ix->lock);
     run r = {ix, ix->n, tu__words(ix->n), 0};
-    m->n = r.n, m->nw = r.nw;
+    m->ix = ix, m->n = r.n, m->nw = r.nw;
     m->t = buf_new(&r), m->f = buf_new(&r);
     if (flags & TU_MATCH_NEAR_MISS) m->near = buf_new(&r);
     uint64_t *care = buf_new(&r);
@@ -230,7 +257,7 @@ int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **o
         }
     }
     pthread_rwlock_unlock(&ix->lock);
-    tu_free(care);
+    buf_put(&r, care);
     if (r.oom) {
         tu_matchset_free(m);
         return tu_err_set(err, TU_ENOMEM, "out of memory");
@@ -241,7 +268,8 @@ int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **o
 
 void tu_matchset_free(tu_matchset *m) {
     if (!m) return;
-    tu_free(m->t), tu_free(m->f), tu_free(m->near), tu_free(m->u);
+    uint64_t *b[4] = {m->t, m->f, m->near, m->u};
+    for (int i = 0; i < 4; i++) tu__scratch_put(m->ix, b[i], m->nw);
     tu_free(m);
 }
 
@@ -254,7 +282,7 @@ static const uint64_t *set_words(const tu_matchset *m, tu_ms_which w) {
     default: break;
     }
     tu_matchset *mm = (tu_matchset *)m;
-    if (!mm->u && (mm->u = tu_malloc(m->nw * 8 + 8))) {
+    if (!mm->u && (mm->u = tu__scratch_get(m->ix, m->nw))) {
         for (size_t i = 0; i < m->nw; i++) mm->u[i] = ~(m->t[i] | m->f[i]);
         if (m->n % 64) mm->u[m->nw - 1] &= (1ull << (m->n % 64)) - 1;
     }

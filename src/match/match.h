@@ -30,8 +30,8 @@ int tu_plan_residuals(const tu_plan *p);  /* number of residual (row-wise) sub-r
 enum { TU_MATCH_NEAR_MISS = 1 }; /* flags of tu_match_run */
 typedef enum { TU_MS_ELIGIBLE, TU_MS_NOT_ELIGIBLE, TU_MS_UNKNOWN, TU_MS_NEAR_MISS } tu_ms_which;
 
-/* Runs p over the index (holding its read lock). Returns TU_OK with *out (free with tu_matchset_free) or
- * TU_ENOMEM. */
+/* Runs p over the index (holding its read lock). Returns TU_OK with *out (free with tu_matchset_free, before
+ * the index is closed: its buffers return to the index's cache) or TU_ENOMEM. */
 int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **out, tu_err *err);
 void tu_matchset_free(tu_matchset *m);
 uint64_t tu_matchset_count(const tu_matchset *m, tu_ms_which w);

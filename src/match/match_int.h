@@ -57,7 +57,15 @@ struct tu_index {
     roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
     roaring_bitmap_t *tag[TU_TAG_COUNT];
     roaring_bitmap_t *missing[TU_A_COUNT];
+    /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
+    pthread_mutex_t scratch_lock;
+    uint64_t *scratch[32];
+    size_t nscratch, scratch_words;
 };
+
+/* A bitset of at least `words` words from the index's cache (or new); NULL on exhaustion. */
+uint64_t *tu__scratch_get(struct tu_index *ix, size_t words);
+void tu__scratch_put(struct tu_index *ix, uint64_t *b, size_t words); /* NULL is fine */
 
 int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id);
 void tu__index_row(const struct tu_index *ix, uint32_t id, tu_ent *e); /* rebuilds the record (name left empty) */
