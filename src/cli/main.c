@@ -6,6 +6,8 @@
 
 static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
+    {"match", tu_cmd_match, "count (and list) the enterprises that qualify for a rule"},
+    {"policies-for", tu_cmd_policies_for, "the policies one enterprise qualifies for, nearly or undecided"},
 };
 
 static void usage(FILE *f) {

@@ -25,6 +25,9 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err);
  * record, TU_ENOMEM (the index is unchanged then). */
 int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err);
 void tu_index_close(tu_index *ix); /* NULL is fine */
+/* Builds an index from an enterprise CSV file (header row first; ids in file order). Returns TU_OK, TU_EIO,
+ * TU_EPARSE or TU_EINVAL with err->row (1 = header) and err->field set. */
+int tu_index_load_csv(const char *path, tu_index **out, tu_err *err);
 
 size_t tu_index_count(const tu_index *ix);
 /* Writes the 18-character USCC of id (NUL-terminated) into out. Returns TU_OK or TU_ENOTFOUND. */
