@@ -148,9 +148,10 @@ static void fold(const cond *cs, size_t nc, const tu_ent *e, uint64_t *t, uint64
     }
 }
 
-static void set_all(uint64_t *w, size_t nwp, size_t n) {
-    memset(w, 0, nwp * 8);
-    for (size_t i = 0; i < n; i++) w[i >> 6] |= 1ull << (i & 63);
+static void set_all(uint64_t *w, size_t nwp, size_t n) { /* bits 0..n-1 */
+    memset(w, 0xff, n / 64 * 8);
+    memset(w + n / 64, 0, (nwp - n / 64) * 8);
+    if (n % 64) w[n / 64] = (1ull << (n % 64)) - 1;
 }
 
 static int build_group(tu_polindex *pi, int attr) {
