@@ -88,3 +88,19 @@ roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw) {
     }
     return r;
 }
+
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, uint16_t key) {
+    const roaring_array_t *ra = &r->high_low_container;
+    int32_t lo = 0, hi = ra->size - 1;
+    while (lo <= hi) { /* binary search for the container of this key */
+        int32_t mid = (lo + hi) / 2;
+        if (ra->keys[mid] < key) lo = mid + 1;
+        else if (ra->keys[mid] > key) hi = mid - 1;
+        else {
+            uint8_t type = ra->typecodes[mid];
+            const void *c = container_unwrap_shared(ra->containers[mid], &type);
+            or_container(dst, nw, 0, c, type);
+            return;
+        }
+    }
+}

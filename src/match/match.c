@@ -22,50 +22,64 @@ struct tu_matchset {
     uint64_t *t, *f, *near, *u; /* u: computed on first use (NULL until then) */
 };
 
+/* A plan runs chunk by chunk: 1024 words = 65,536 ids = one roaring container, so every intermediate bitset
+ * (8 KB) stays in cache and memory traffic is only the inputs (bucket codes, containers, boundary rows). */
+enum { CHUNK = 1024, POOL = 192 };
+
 typedef struct run {
     tu_index *ix;
     size_t n, nw;
-    int oom;
+    size_t w0, cw; /* current chunk: words [w0, w0 + cw) */
+    uint64_t *pool[POOL];
+    int npool, oom;
 } run;
 
 static uint64_t *buf_new(run *r) {
-    uint64_t *b = tu__scratch_get(r->ix, r->nw);
+    if (r->npool) return r->pool[--r->npool];
+    uint64_t *b = tu_malloc(CHUNK * 8);
     if (!b) r->oom = 1;
     return b;
 }
 
-static void buf_put(run *r, uint64_t *b) { tu__scratch_put(r->ix, b, r->nw); }
+static void buf_put(run *r, uint64_t *b) {
+    if (b && r->npool < POOL) r->pool[r->npool++] = b;
+    else tu_free(b);
+}
 
 static void fill_universe(const run *r, uint64_t *w) {
-    memset(w, 0xff, r->nw * 8);
-    if (r->n % 64) w[r->nw - 1] = (1ull << (r->n % 64)) - 1;
-    if (r->n == 0 && r->nw) w[0] = 0;
+    memset(w, 0xff, r->cw * 8);
+    if (r->w0 + r->cw == r->nw && r->n % 64) w[r->cw - 1] = (1ull << (r->n % 64)) - 1;
+}
+
+/* dst |= the container of bitmap b for this chunk. */
+static void or_chunk(const run *r, uint64_t *dst, const roaring_bitmap_t *b) {
+    tu__rb_or_chunk(dst, r->cw, b, (uint16_t)(r->w0 / CHUNK));
 }
 
 /* T = pred & ~missing, F = universe & ~pred & ~missing, given pred already in t. */
 static void split_present(run *r, int attr, uint64_t *t, uint64_t *f) {
-    memset(f, 0, r->nw * 8);
-    tu__rb_or_into(f, r->nw, r->ix->missing[attr]); /* f = missing, for now */
-    uint64_t last = r->n % 64 ? (1ull << (r->n % 64)) - 1 : ~0ull;
-    for (size_t i = 0; i < r->nw; i++) {
-        uint64_t m = f[i], u = i + 1 == r->nw ? last : ~0ull;
-        t[i] &= ~m & u;
-        f[i] = u & ~t[i] & ~m;
+    uint64_t m[CHUNK];
+    memset(m, 0, r->cw * 8);
+    or_chunk(r, m, r->ix->missing[attr]);
+    fill_universe(r, f);
+    for (size_t i = 0; i < r->cw; i++) {
+        t[i] &= ~m[i] & f[i];
+        f[i] &= ~t[i] & ~m[i];
     }
 }
 
 static void leaf_codes(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
-    memset(t, 0, r->nw * 8);
+    memset(t, 0, r->cw * 8);
     for (int v = 0; v < tu__code_nvalues(n->k); v++)
-        if (n->vals[v >> 6] >> (v & 63) & 1u) tu__rb_or_into(t, r->nw, r->ix->code[n->k][v]);
+        if (n->vals[v >> 6] >> (v & 63) & 1u) or_chunk(r, t, r->ix->code[n->k][v]);
     split_present(r, n->attr, t, f);
 }
 
 static void leaf_tag(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
-    memset(t, 0, r->nw * 8);
-    tu__rb_or_into(t, r->nw, r->ix->tag[n->k]);
+    memset(t, 0, r->cw * 8);
+    or_chunk(r, t, r->ix->tag[n->k]);
     fill_universe(r, f);
-    for (size_t i = 0; i < r->nw; i++) f[i] &= ~t[i];
+    for (size_t i = 0; i < r->cw; i++) f[i] &= ~t[i];
 }
 
 /* Bits of 64 bucket codes: in = code in [a, a+span), edge = code == e1 or code == e2. */
@@ -91,36 +105,39 @@ static void scan64(const uint8_t *c, uint8_t a, uint8_t span, int e1, int e2, ui
     *in = m, *edge = e;
 }
 
-static void check_ids(run *r, const tu__node *n, int slot, const uint32_t *ids, size_t k, uint64_t *t) {
-    for (size_t i = 0; i < k; i++) {
-        int64_t v = tu__num_get(r->ix, slot, ids[i]);
-        if (v >= n->lo && v <= n->hi) t[ids[i] >> 6] |= 1ull << (ids[i] & 63);
-    }
-}
-
-/* Exact check of the rows of boundary buckets: prefetches for a batch of rows go out first, so the cache
+/* Exact check of the rows of boundary buckets: prefetches for the whole chunk go out first, so the cache
  * misses overlap instead of queueing. */
-static void check_edges(run *r, const tu__node *n, int slot, size_t w0, size_t w1, uint64_t *t, const uint64_t *edge) {
-    enum { MAXE = 1024 };
+static void check_edges(run *r, const tu__node *n, int slot, uint64_t *t, const uint64_t *edge) {
+    enum { MAXE = 2048 };
     uint32_t ids[MAXE];
     size_t k = 0;
-    for (size_t w = w0; w < w1; w++)
-        for (uint64_t x = edge[w - w0]; x; x &= x - 1) {
-            uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
-            if (k == MAXE) check_ids(r, n, slot, ids, k, t), k = 0;
+    for (size_t w = 0; w < r->cw; w++)
+        for (uint64_t x = edge[w]; x; x &= x - 1) {
+            if (k == MAXE) break;
+            uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
             ids[k++] = id;
             if (slot == TU__NUM_FOUNDED) __builtin_prefetch(&r->ix->founded[id]);
             else __builtin_prefetch(&r->ix->num[slot][id]);
         }
-    check_ids(r, n, slot, ids, k, t);
+    uint32_t base = (uint32_t)(r->w0 * 64);
+    for (size_t i = 0; i < k; i++) {
+        int64_t v = tu__num_get(r->ix, slot, ids[i]);
+        if (v >= n->lo && v <= n->hi) t[(ids[i] - base) >> 6] |= 1ull << (ids[i] & 63);
+    }
+    if (k == MAXE) /* a crowded boundary bucket: the rest without prefetching */
+        for (size_t w = 0; w < r->cw; w++)
+            for (uint64_t x = edge[w]; x; x &= x - 1) {
+                uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
+                int64_t v = tu__num_get(r->ix, slot, id);
+                if (v >= n->lo && v <= n->hi) t[w] |= 1ull << (id & 63);
+            }
 }
 
 static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
-    enum { BLOCK = 256 }; /* words per block: 16384 rows */
     int slot = tu__num_slot(n->attr);
     const int64_t *b = r->ix->bounds[slot];
     const uint8_t *q = r->ix->qcode[slot];
-    memset(t, 0, r->nw * 8);
+    memset(t, 0, r->cw * 8);
     if (n->lo <= n->hi) {
         int blo = 0, bhi = TU__QBUCKETS - 1;
         while (blo < TU__QBUCKETS - 1 && b[blo + 1] <= n->lo) blo++;
@@ -130,25 +147,23 @@ static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
         int e1 = lo_full ? -1 : blo, e2 = hi_full ? -1 : bhi, all = z - a + 1 == TU__QBUCKETS;
         uint8_t span = (uint8_t)(z >= a && !all ? z - a + 1 : 0);
         size_t full = r->n / 64;
-        uint64_t edge[BLOCK];
-        for (size_t w0 = 0; w0 < r->nw; w0 += BLOCK) {
-            size_t w1 = w0 + BLOCK < r->nw ? w0 + BLOCK : r->nw;
-            for (size_t w = w0; w < w1; w++) {
-                uint64_t in = 0, ed = 0;
-                if (w < full) {
-                    scan64(q + w * 64, (uint8_t)a, span, e1, e2, &in, &ed);
-                } else {
-                    uint8_t tail[64] = {0};
-                    uint64_t lim = (1ull << (r->n - w * 64)) - 1;
-                    memcpy(tail, q + w * 64, r->n - w * 64);
-                    scan64(tail, (uint8_t)a, span, e1, e2, &in, &ed);
-                    in &= lim, ed &= lim;
-                }
-                t[w] = all ? ~0ull : in; /* beyond n: cut by split_present */
-                edge[w - w0] = all ? 0 : ed;
+        uint64_t edge[CHUNK];
+        for (size_t i = 0; i < r->cw; i++) {
+            size_t w = r->w0 + i;
+            uint64_t in = 0, ed = 0;
+            if (w < full) {
+                scan64(q + w * 64, (uint8_t)a, span, e1, e2, &in, &ed);
+            } else {
+                uint8_t tail[64] = {0};
+                uint64_t lim = (1ull << (r->n - w * 64)) - 1;
+                memcpy(tail, q + w * 64, r->n - w * 64);
+                scan64(tail, (uint8_t)a, span, e1, e2, &in, &ed);
+                in &= lim, ed &= lim;
             }
-            check_edges(r, n, slot, w0, w1, t, edge);
+            t[i] = all ? ~0ull : in; /* beyond n: cut by split_present */
+            edge[i] = all ? 0 : ed;
         }
+        if (!all && (e1 >= 0 || e2 >= 0)) check_edges(r, n, slot, t, edge);
     }
     split_present(r, n->attr, t, f);
 }
@@ -156,11 +171,11 @@ static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
 static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f);
 
 static void leaf_resid(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
-    memset(t, 0, r->nw * 8);
-    memset(f, 0, r->nw * 8);
-    for (size_t w = 0; w < r->nw; w++)
+    memset(t, 0, r->cw * 8);
+    memset(f, 0, r->cw * 8);
+    for (size_t w = 0; w < r->cw; w++)
         for (uint64_t c = care[w]; c; c &= c - 1) {
-            uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(c));
+            uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(c));
             tu_ent e;
             tu__index_row(r->ix, id, &e);
             tu_tri v = tu__resid_eval(n->logic, &e);
@@ -182,15 +197,16 @@ static void eval_junction(run *r, const tu__node *n, const uint64_t *care, uint6
     uint64_t *kt = buf_new(r), *kf = buf_new(r), *kc = buf_new(r);
     if (r->oom) goto out;
     fill_universe(r, is_and ? t : f);
-    memset(is_and ? f : t, 0, r->nw * 8);
+    memset(is_and ? f : t, 0, r->cw * 8);
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < n->nkids; i++) {
             if (has_resid(n->kids[i]) != pass) continue;
             const uint64_t *dom = is_and ? f : t; /* rows already decided */
-            for (size_t w = 0; w < r->nw; w++) kc[w] = care[w] & ~dom[w];
+            if (pass)
+                for (size_t w = 0; w < r->cw; w++) kc[w] = care[w] & ~dom[w];
             eval(r, n->kids[i], kc, kt, kf);
             if (r->oom) goto out;
-            for (size_t w = 0; w < r->nw; w++)
+            for (size_t w = 0; w < r->cw; w++)
                 if (is_and) t[w] &= kt[w], f[w] |= kf[w];
                 else t[w] |= kt[w], f[w] &= kf[w];
         }
@@ -201,7 +217,7 @@ out:
 static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
     switch (n->type) {
     case TU__N_CONST:
-        memset(t, 0, r->nw * 8), memset(f, 0, r->nw * 8);
+        memset(t, 0, r->cw * 8), memset(f, 0, r->cw * 8);
         if (n->k == TU_TRI_TRUE) fill_universe(r, t);
         if (n->k == TU_TRI_FALSE) fill_universe(r, f);
         break;
@@ -215,20 +231,21 @@ static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, u
 }
 
 /* Conditions one by one: A = all TRUE so far, B = exactly one FALSE and the rest TRUE (the near misses). */
-static void eval_near(run *r, const tu_plan *p, tu_matchset *m) {
-    uint64_t *kt = buf_new(r), *kf = buf_new(r), *care = buf_new(r), *a = m->t, *b = m->near, *f = m->f;
+static void eval_near(run *r, const tu_plan *p, uint64_t *a, uint64_t *b, uint64_t *f) {
+    uint64_t *kt = buf_new(r), *kf = buf_new(r), *care = buf_new(r);
     if (r->oom) goto out;
     fill_universe(r, a);
-    memset(b, 0, r->nw * 8), memset(f, 0, r->nw * 8);
+    memset(b, 0, r->cw * 8), memset(f, 0, r->cw * 8);
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < p->nconds; i++) {
             if (has_resid(p->conds[i]) != pass) continue;
-            for (size_t w = 0; w < r->nw; w++) care[w] = ~f[w] | b[w];
-            fill_universe(r, kt); /* limit care to the universe */
-            for (size_t w = 0; w < r->nw; w++) care[w] &= kt[w];
+            if (pass) {
+                fill_universe(r, care);
+                for (size_t w = 0; w < r->cw; w++) care[w] &= ~f[w] | b[w];
+            }
             eval(r, p->conds[i], care, kt, kf);
             if (r->oom) goto out;
-            for (size_t w = 0; w < r->nw; w++) {
+            for (size_t w = 0; w < r->cw; w++) {
                 b[w] = (b[w] & kt[w]) | (a[w] & kf[w]);
                 a[w] &= kt[w];
                 f[w] |= kf[w];
@@ -243,21 +260,24 @@ int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **o
     tu_matchset *m = tu_calloc(1, sizeof *m);
     if (!m) return tu_err_set(err, TU_ENOMEM, "out of memory");
     pthread_rwlock_rdlock(&ix->lock);
-    run r = {ix, ix->n, tu__words(ix->n), 0};
+    run r = {.ix = ix, .n = ix->n, .nw = tu__words(ix->n)};
     m->ix = ix, m->n = r.n, m->nw = r.nw;
-    m->t = buf_new(&r), m->f = buf_new(&r);
-    if (flags & TU_MATCH_NEAR_MISS) m->near = buf_new(&r);
+    m->t = tu__scratch_get(ix, r.nw), m->f = tu__scratch_get(ix, r.nw);
+    if (flags & TU_MATCH_NEAR_MISS) m->near = tu__scratch_get(ix, r.nw);
     uint64_t *care = buf_new(&r);
-    if (!r.oom) {
+    r.oom |= !m->t || !m->f || ((flags & TU_MATCH_NEAR_MISS) && !m->near);
+    for (r.w0 = 0; r.w0 < r.nw && !r.oom; r.w0 += CHUNK) {
+        r.cw = r.nw - r.w0 < CHUNK ? r.nw - r.w0 : CHUNK;
         if (flags & TU_MATCH_NEAR_MISS) {
-            eval_near(&r, p, m);
+            eval_near(&r, p, m->t + r.w0, m->near + r.w0, m->f + r.w0);
         } else {
             fill_universe(&r, care);
-            eval(&r, p->root, care, m->t, m->f);
+            eval(&r, p->root, care, m->t + r.w0, m->f + r.w0);
         }
     }
     pthread_rwlock_unlock(&ix->lock);
     buf_put(&r, care);
+    while (r.npool) tu_free(r.pool[--r.npool]);
     if (r.oom) {
         tu_matchset_free(m);
         return tu_err_set(err, TU_ENOMEM, "out of memory");

@@ -22,6 +22,8 @@ static inline size_t tu__words(size_t n) { return (n + 63) / 64; }
 uint64_t tu__bits_count(const uint64_t *w, size_t nw);
 /* dst |= every member of r (ids >= nw*64 are ignored). */
 void tu__rb_or_into(uint64_t *dst, size_t nw, const roaring_bitmap_t *r);
+/* dst[0..nw) |= the container of r with this key (ids key*65536 + bit), if r has one. */
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, uint16_t key);
 /* A new roaring bitmap holding the set bits of w (NULL on exhaustion). */
 roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw);
 
