@@ -21,37 +21,6 @@ static void fill_range(uint64_t *dst, size_t nw, uint64_t a, uint64_t b) { /* [a
     for (; a < b; a++) dst[a >> 6] |= 1ull << (a & 63);
 }
 
-static void or_container(uint64_t *dst, size_t nw, uint64_t base, const void *c, uint8_t type) {
-    if (type == BITSET_CONTAINER_TYPE_CODE) {
-        const bitset_container_t *bc = c;
-        size_t w0 = (size_t)(base >> 6), nwc = 1024;
-        if (w0 >= nw) return;
-        if (w0 + nwc > nw) nwc = nw - w0;
-        for (size_t i = 0; i < nwc; i++) dst[w0 + i] |= bc->array[i];
-    } else if (type == ARRAY_CONTAINER_TYPE_CODE) {
-        const array_container_t *ac = c;
-        for (int32_t i = 0; i < ac->cardinality; i++) {
-            uint64_t x = base + ac->array[i];
-            if (x < (uint64_t)nw * 64) dst[x >> 6] |= 1ull << (x & 63);
-        }
-    } else {
-        const run_container_t *rc = c;
-        for (int32_t i = 0; i < rc->n_runs; i++) {
-            uint64_t a = base + rc->runs[i].value;
-            fill_range(dst, nw, a, a + rc->runs[i].length + 1u);
-        }
-    }
-}
-
-void tu__rb_or_into(uint64_t *dst, size_t nw, const roaring_bitmap_t *r) {
-    const roaring_array_t *ra = &r->high_low_container;
-    for (int32_t i = 0; i < ra->size; i++) {
-        uint8_t type = ra->typecodes[i];
-        const void *c = container_unwrap_shared(ra->containers[i], &type);
-        or_container(dst, nw, (uint64_t)ra->keys[i] << 16, c, type);
-    }
-}
-
 /* One 65536-id chunk (1024 words, fewer at the end) as a container: a bitset when dense, else an array. */
 static void *make_container(const uint64_t *w, size_t nwc, uint8_t *type) {
     uint64_t card = tu__bits_count(w, nwc);
@@ -89,8 +58,32 @@ roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw) {
     return r;
 }
 
-void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, uint16_t key) {
+/* dst[0..nw) |= ids [w0*64, (w0+nw)*64) of one container (its first id is base). */
+static void or_container_part(uint64_t *dst, size_t nw, uint64_t w0, uint64_t base, const void *c, uint8_t type) {
+    uint64_t lo = w0 * 64, hi = (w0 + nw) * 64;
+    if (type == BITSET_CONTAINER_TYPE_CODE) {
+        const bitset_container_t *bc = c;
+        for (size_t i = 0; i < nw; i++) dst[i] |= bc->array[w0 - base / 64 + i];
+    } else if (type == ARRAY_CONTAINER_TYPE_CODE) {
+        const array_container_t *ac = c;
+        for (int32_t i = 0; i < ac->cardinality; i++) {
+            uint64_t x = base + ac->array[i];
+            if (x >= lo && x < hi) dst[(x - lo) >> 6] |= 1ull << (x & 63);
+        }
+    } else {
+        const run_container_t *rc = c;
+        for (int32_t i = 0; i < rc->n_runs; i++) {
+            uint64_t a = base + rc->runs[i].value, b = a + rc->runs[i].length + 1u;
+            if (a < lo) a = lo;
+            if (b > hi) b = hi;
+            if (a < b) fill_range(dst, nw, a - lo, b - lo);
+        }
+    }
+}
+
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0) {
     const roaring_array_t *ra = &r->high_low_container;
+    uint16_t key = (uint16_t)(w0 / 1024);
     int32_t lo = 0, hi = ra->size - 1;
     while (lo <= hi) { /* binary search for the container of this key */
         int32_t mid = (lo + hi) / 2;
@@ -99,7 +92,7 @@ void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, uint16
         else {
             uint8_t type = ra->typecodes[mid];
             const void *c = container_unwrap_shared(ra->containers[mid], &type);
-            or_container(dst, nw, 0, c, type);
+            or_container_part(dst, nw, w0, (uint64_t)key << 16, c, type);
             return;
         }
     }

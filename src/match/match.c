@@ -25,6 +25,7 @@ struct tu_matchset {
 /* A plan runs chunk by chunk: 1024 words = 65,536 ids = one roaring container, so every intermediate bitset
  * (8 KB) stays in cache and memory traffic is only the inputs (bucket codes, containers, boundary rows). */
 enum { CHUNK = 1024, POOL = 192 };
+size_t tu__match_chunk = CHUNK; /* a divisor of 1024 */
 
 typedef struct run {
     tu_index *ix;
@@ -53,7 +54,7 @@ static void fill_universe(const run *r, uint64_t *w) {
 
 /* dst |= the container of bitmap b for this chunk. */
 static void or_chunk(const run *r, uint64_t *dst, const roaring_bitmap_t *b) {
-    tu__rb_or_chunk(dst, r->cw, b, (uint16_t)(r->w0 / CHUNK));
+    tu__rb_or_chunk(dst, r->cw, b, r->w0);
 }
 
 /* T = pred & ~missing, F = universe & ~pred & ~missing, given pred already in t. */
@@ -266,8 +267,9 @@ int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **o
     if (flags & TU_MATCH_NEAR_MISS) m->near = tu__scratch_get(ix, r.nw);
     uint64_t *care = buf_new(&r);
     r.oom |= !m->t || !m->f || ((flags & TU_MATCH_NEAR_MISS) && !m->near);
-    for (r.w0 = 0; r.w0 < r.nw && !r.oom; r.w0 += CHUNK) {
-        r.cw = r.nw - r.w0 < CHUNK ? r.nw - r.w0 : CHUNK;
+    size_t chunk = tu__match_chunk >= 1 && tu__match_chunk <= CHUNK && CHUNK % tu__match_chunk == 0 ? tu__match_chunk : CHUNK;
+    for (r.w0 = 0; r.w0 < r.nw && !r.oom; r.w0 += chunk) {
+        r.cw = r.nw - r.w0 < chunk ? r.nw - r.w0 : chunk;
         if (flags & TU_MATCH_NEAR_MISS) {
             eval_near(&r, p, m->t + r.w0, m->near + r.w0, m->f + r.w0);
         } else {

@@ -1,7 +1,7 @@
 /* match_int.h — internals shared by the files of src/match (never included from outside the module).
  *
  * Sets of enterprises are dense bitsets of 64-bit words while a plan runs (bit i = enterprise id i); the index
- * keeps its per-value sets as CRoaring bitmaps and converts on the fly (tu__rb_or_into). A compiled rule is a
+ * keeps its per-value sets as CRoaring bitmaps and converts on the fly (tu__rb_or_chunk). A compiled rule is a
  * small tree of tu__node; the same tree runs over the index (set algebra, match.c) and over one record
  * (tu__node_eval_ent, used by the policy index and for residual sub-rules).
  */
@@ -20,10 +20,11 @@
 /* ---- dense bitsets (bits.c) ---- */
 static inline size_t tu__words(size_t n) { return (n + 63) / 64; }
 uint64_t tu__bits_count(const uint64_t *w, size_t nw);
-/* dst |= every member of r (ids >= nw*64 are ignored). */
-void tu__rb_or_into(uint64_t *dst, size_t nw, const roaring_bitmap_t *r);
-/* dst[0..nw) |= the container of r with this key (ids key*65536 + bit), if r has one. */
-void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, uint16_t key);
+/* dst[0..nw) |= the members of r among ids [w0*64, (w0+nw)*64); the range must lie within one container
+ * (65,536 ids, 1024 words). */
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0);
+/* Words per chunk of a plan run: 1024 (one container); tests lower it to exercise chunk edges. */
+extern size_t tu__match_chunk;
 /* A new roaring bitmap holding the set bits of w (NULL on exhaustion). */
 roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw);
 

@@ -11,6 +11,7 @@
 
 #include "core/alloc.h"
 #include "match/match.h"
+#include "match/match_int.h"
 #include "rand_ent.h"
 #include "ref_eval.h"
 
@@ -119,6 +120,20 @@ static void test_random_rules(void **state) {
     }
 }
 
+static void test_small_chunks(void **state) { /* many chunks, chunk edges inside roaring containers */
+    fixture *f = *state;
+    rnd_state = 31337;
+    for (size_t chunk = 1; chunk <= 16; chunk *= 4) {
+        tu__match_chunk = chunk;
+        for (int i = 0; i < 150; i++) {
+            json_t *rule = rnd_rule(3);
+            check_rule(f, rule);
+            json_decref(rule);
+        }
+    }
+    tu__match_chunk = 1024;
+}
+
 static void test_updates(void **state) {
     fixture *f = *state;
     rnd_state = 4242;
@@ -216,6 +231,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
