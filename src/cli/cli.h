@@ -41,8 +41,8 @@ int tu_cli_wants_help(int argc, char **argv);
 /* Monotonic clock in milliseconds (for the timings commands print). */
 double tu_cli_now_ms(void);
 struct tu_index;
-/* Loads the match index from --csv FILE (or --db PATH once the store can scan enterprises); prints its build
- * time and size on stderr. Returns TU_EXIT_OK or the exit code of the failure (message printed). */
+/* Loads the match index from --csv FILE, else from the store at db (NULL: the default); prints its build time
+ * and size on stderr. Returns TU_EXIT_OK or the exit code of the failure (message printed). */
 int tu_cli_open_index(const char *cmd, const char *csv, const char *db, struct tu_index **ix);
 
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)

@@ -13,16 +13,17 @@
 #include "core/alloc.h"
 #include "core/codes.h"
 #include "match/match.h"
+#include "store/store.h"
 
 static const char help[] =
-    "usage: techup match RULE [--csv FILE | --db PATH] [--text] [--ids] [--by city|industry|size] [--near-miss]\n"
+    "usage: techup match RULE [--db PATH | --csv FILE] [--text] [--ids] [--by city|industry|size] [--near-miss]\n"
     "\n"
     "Prints how many enterprises qualify for RULE (JsonLogic, or the readable syntax with --text) and how long\n"
     "the match took, plus how many do not qualify and how many lack the data to decide.\n"
     "\n"
-    "  --csv FILE    load enterprises from an enterprise CSV file (techup gen output)\n"
-    "  --db PATH     load enterprises from the store (needs the registry scan; not in this build yet)\n"
-    "  --text        RULE is in the readable syntax (needs rules/; not in this build yet)\n"
+    "  --db PATH     the store to load enterprises from (default $TECHUP_DB or var/techup.db)\n"
+    "  --csv FILE    load enterprises from an enterprise CSV file instead (techup gen output)\n"
+    "  --text        RULE is in the readable syntax (revenue >= 2000 and \"high_tech\" in tags)\n"
     "  --ids         print the USCC of every qualifying enterprise, one per line\n"
     "  --by WHAT     count qualifying enterprises by city, industry (division) or size\n"
     "  --near-miss   also count (and with --ids list) the enterprises that miss exactly one condition\n";
@@ -36,14 +37,18 @@ double tu_cli_now_ms(void) {
 int tu_cli_open_index(const char *cmd, const char *csv, const char *db, tu_index **ix) {
     tu_err err;
     tu_err_clear(&err);
-    if (!csv) {
-        (void)db;
-        return tu_cli_usage_error(cmd, "loading the index from the store is not in this build yet: use --csv FILE");
-    }
     double t0 = tu_cli_now_ms();
-    if (tu_index_load_csv(csv, ix, &err) != TU_OK) {
-        fprintf(stderr, "techup %s: %s: ", cmd, csv);
-        return tu_cli_fail(cmd, &err);
+    if (csv) {
+        if (tu_index_load_csv(csv, ix, &err) != TU_OK) {
+            fprintf(stderr, "techup %s: %s: ", cmd, csv);
+            return tu_cli_fail(cmd, &err);
+        }
+    } else {
+        tu_store *s = NULL;
+        int rc = tu_store_open(db ? db : tu_store_default_url(), TU_STORE_READONLY, &s, &err);
+        if (!rc) rc = tu_index_load_store(s, ix, &err);
+        tu_store_close(s);
+        if (rc) return tu_cli_fail(cmd, &err);
     }
     size_t cols, bms;
     tu_index_memory(*ix, &cols, &bms);
@@ -76,12 +81,11 @@ static int print_by(tu_index *ix, const tu_matchset *m, const char *by) {
     return TU_EXIT_OK;
 }
 
-static int run_match(const char *text, const char *csv, const char *db, int ids, const char *by, int near) {
+static int run_match(const char *arg, int text, const char *csv, const char *db, int ids, const char *by, int near) {
     tu_err err;
     tu_err_clear(&err);
-    json_error_t je;
-    json_t *rule = json_loads(text, JSON_DECODE_ANY, &je);
-    if (!rule) return tu_cli_usage_error("match", "RULE is not JSON: line %d, column %d: %s", je.line, je.column, je.text);
+    json_t *rule = tu_cli_rule_arg("match", arg, text);
+    if (!rule) return TU_EXIT_USAGE;
     tu_plan *p = NULL;
     tu_index *ix = NULL;
     tu_matchset *m = NULL;
@@ -128,6 +132,5 @@ TU_CMD(match) {
     if (optind != argc - 1) return tu_cli_usage_error("match", "expected one RULE argument");
     if (by && strcmp(by, "city") && strcmp(by, "industry") && strcmp(by, "size"))
         return tu_cli_usage_error("match", "--by takes city, industry or size, not '%s'", by);
-    if (text) return tu_cli_usage_error("match", "--text needs the readable-syntax parser of rules/, not in this build yet");
-    return run_match(argv[optind], csv, db, ids, by, near);
+    return run_match(argv[optind], text, csv, db, ids, by, near);
 }

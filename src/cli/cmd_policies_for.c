@@ -10,17 +10,18 @@
 #include "core/alloc.h"
 #include "match/index.h"
 #include "match/policies.h"
+#include "store/registry.h"
 
 static const char help[] =
-    "usage: techup policies-for USCC --policies FILE [--csv FILE | --db PATH]\n"
+    "usage: techup policies-for USCC --policies FILE [--db PATH | --csv FILE]\n"
     "\n"
     "Prints the policies the enterprise USCC is eligible for, those it misses by exactly one condition, and\n"
     "those that cannot be decided because its record lacks data, each with a one-line reason.\n"
     "\n"
     "  --policies FILE  JSON array of {\"id\":N,\"title\":\"...\",\"rule\":JsonLogic} (policies are not in the\n"
     "                   store yet; this file stands in for the active policies)\n"
-    "  --csv FILE       load enterprises from an enterprise CSV file\n"
-    "  --db PATH        load enterprises from the store (needs the registry scan; not in this build yet)\n";
+    "  --db PATH        the store (default $TECHUP_DB or var/techup.db)\n"
+    "  --csv FILE       read enterprises from an enterprise CSV file instead\n";
 
 static int fail(const char *fmt, const char *arg) {
     fputs("techup policies-for: ", stderr);
@@ -50,6 +51,28 @@ static int load_policies(const char *path, pols *p) {
         p->rules[i] = (tu_policy_rule){json_integer_value(id), rule};
     }
     return TU_EXIT_OK;
+}
+
+/* The enterprise's record: one read from the store, or (--csv) from an index built from the file. */
+static int find_ent(const char *uscc, const char *csv, const char *db, tu_ent *e) {
+    tu_err err;
+    tu_err_clear(&err);
+    if (!csv) {
+        tu_store *s = NULL;
+        int64_t id;
+        int rc = tu_store_open(db ? db : tu_store_default_url(), TU_STORE_READONLY, &s, &err);
+        if (!rc) rc = tu_store_ent_get_by_uscc(s, uscc, &id, e, NULL, &err);
+        tu_store_close(s);
+        if (rc == TU_ENOTFOUND) return fail("no enterprise with USCC %s", uscc);
+        return rc ? tu_cli_fail("policies-for", &err) : TU_EXIT_OK;
+    }
+    tu_index *ix = NULL;
+    int rc = tu_cli_open_index("policies-for", csv, NULL, &ix);
+    int64_t id = rc ? -1 : tu_index_find_uscc(ix, uscc);
+    if (!rc && id < 0) rc = fail("no enterprise with USCC %s", uscc);
+    if (!rc) tu_index_get(ix, (uint32_t)id, e);
+    tu_index_close(ix);
+    return rc;
 }
 
 static void print_set(const tu_polindex *pi, const pols *p, const tu_polres *r, tu_pr_which w, const char *label,
@@ -83,20 +106,16 @@ TU_CMD(policies_for) {
     if (optind != argc - 1) return tu_cli_usage_error("policies-for", "expected one USCC argument");
     if (!file) return tu_cli_usage_error("policies-for", "--policies FILE is required (policies are not in the store yet)");
     pols p = {0};
-    tu_index *ix = NULL;
     tu_polindex *pi = NULL;
     tu_polres *r = NULL;
     tu_err err;
     tu_err_clear(&err);
     int rc = load_policies(file, &p);
     if (!rc && tu_polindex_build(p.rules, p.n, &pi, &err)) rc = tu_cli_fail("policies-for", &err);
-    if (!rc) rc = tu_cli_open_index("policies-for", csv, db, &ix);
-    int64_t id = rc ? -1 : tu_index_find_uscc(ix, argv[optind]);
-    if (!rc && id < 0) rc = fail("no enterprise with USCC %s", argv[optind]);
+    tu_ent e;
+    if (!rc) rc = find_ent(argv[optind], csv, db, &e);
     if (!rc && !(r = tu_polres_new(pi))) rc = fail("%s", "out of memory");
     if (!rc) {
-        tu_ent e;
-        tu_index_get(ix, (uint32_t)id, &e);
         double t0 = tu_cli_now_ms();
         tu_polindex_match(pi, &e, r);
         double us = (tu_cli_now_ms() - t0) * 1e3;
@@ -107,7 +126,6 @@ TU_CMD(policies_for) {
     }
     tu_polres_free(r);
     tu_polindex_close(pi);
-    tu_index_close(ix);
     tu_free(p.rules);
     json_decref(p.doc);
     return rc;

@@ -27,7 +27,7 @@ void tu__node_free(tu__node *n) {
     if (!n) return;
     for (int i = 0; i < n->nkids; i++) tu__node_free(n->kids[i]);
     tu_free(n->kids);
-    json_decref(n->logic);
+    tu_rule_free(n->rule);
     tu_free(n);
 }
 
@@ -220,16 +220,15 @@ static int compile_bool(const char *op, const json_t *args, int depth, tu__node 
     return TU_OK;
 }
 
+/* A sub-rule outside the compilable subset: rules/ compiles it (or reports why it is not a valid rule). */
 static int residual(const json_t *j, tu__node **out, tu_err *err) {
-    if (!tu__resid_supported(j)) {
-        char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-        tu_err_set(err, TU_EUNSUPPORTED, "cannot evaluate %.200s", s ? s : "this rule");
-        free(s);
-        return TU_EUNSUPPORTED;
-    }
     tu__node *n = node_new(TU__N_RESID);
     if (!n) return tu_err_set(err, TU_ENOMEM, "out of memory");
-    n->logic = json_deep_copy(j);
+    int rc = tu_rule_from_json(j, &n->rule, err);
+    if (rc) {
+        tu__node_free(n);
+        return rc;
+    }
     n->attrs = ~0u;
     *out = n;
     return TU_OK;
@@ -344,6 +343,6 @@ tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e) {
         }
         return acc;
     }
-    default: return tu__resid_eval(n->logic, e);
+    default: return tu_rule_eval_ent(n->rule, e);
     }
 }

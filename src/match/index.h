@@ -28,6 +28,10 @@ void tu_index_close(tu_index *ix); /* NULL is fine */
 /* Builds an index from an enterprise CSV file (header row first; ids in file order). Returns TU_OK, TU_EIO,
  * TU_EPARSE or TU_EINVAL with err->row (1 = header) and err->field set. */
 int tu_index_load_csv(const char *path, tu_index **out, tu_err *err);
+struct tu_store;
+/* Builds an index from every enterprise of the store (index id = store id - 1; an id without a row becomes a
+ * record with every attribute missing). Returns TU_OK or the store's error. */
+int tu_index_load_store(struct tu_store *s, tu_index **out, tu_err *err);
 
 size_t tu_index_count(const tu_index *ix);
 /* Writes the 18-character USCC of id (NUL-terminated) into out. Returns TU_OK or TU_ENOTFOUND. */

@@ -179,7 +179,7 @@ static void leaf_resid(run *r, const tu__node *n, const uint64_t *care, uint64_t
             uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(c));
             tu_ent e;
             tu__index_row(r->ix, id, &e);
-            tu_tri v = tu__resid_eval(n->logic, &e);
+            tu_tri v = tu_rule_eval_ent(n->rule, &e);
             if (v == TU_TRI_TRUE) t[w] |= 1ull << (id & 63);
             else if (v == TU_TRI_FALSE) f[w] |= 1ull << (id & 63);
         }

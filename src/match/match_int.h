@@ -3,7 +3,7 @@
  * Sets of enterprises are dense bitsets of 64-bit words while a plan runs (bit i = enterprise id i); the index
  * keeps its per-value sets as CRoaring bitmaps and converts on the fly (tu__rb_or_chunk). A compiled rule is a
  * small tree of tu__node; the same tree runs over the index (set algebra, match.c) and over one record
- * (tu__node_eval_ent, used by the policy index and for residual sub-rules).
+ * (tu__node_eval_ent, used by the policy index); residual sub-rules are tu_rules of rules/, run row by row.
  */
 #ifndef TU_MATCH_MATCH_INT_H
 #define TU_MATCH_MATCH_INT_H
@@ -90,7 +90,7 @@ typedef struct tu__node {
     uint64_t vals[2];           /* TU__N_CODES: value indexes (< 128) */
     struct tu__node **kids;
     int nkids;
-    json_t *logic;              /* TU__N_RESID: the sub-rule */
+    tu_rule *rule;              /* TU__N_RESID: the sub-rule, evaluated by rules/ */
     uint32_t attrs;             /* bit per attribute the subtree reads */
 } tu__node;
 
@@ -105,9 +105,5 @@ struct tu_plan {
 int tu__var_attr(const json_t *j);
 void tu__node_free(tu__node *n);
 tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e);
-/* Row-wise evaluation of a residual sub-rule. Until rules/ lands this is a small built-in evaluator
- * (rowval.c); afterwards it is tu_rule_eval_ent. */
-tu_tri tu__resid_eval(const json_t *logic, const tu_ent *e);
-int tu__resid_supported(const json_t *logic);
 
 #endif

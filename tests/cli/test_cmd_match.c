@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 static char dir[] = "/tmp/techup-test-match-XXXXXX";
-static char csv[128], pol[128];
+static char csv[128], pol[128], db[128];
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
@@ -25,6 +25,7 @@ static int setup(void **state) {
     if (!mkdtemp(dir)) return -1;
     snprintf(csv, sizeof csv, "%s/ent.csv", dir);
     snprintf(pol, sizeof pol, "%s/pol.json", dir);
+    snprintf(db, sizeof db, "%s/t.db", dir);
     write_file(csv, "uscc,name,city,industry,revenue,employees,tags\n"
                     "914403001922038216,A,440300,C3811,2500,120,high_tech\n"
                     "91440300MA5DXXXX0N,B,440100,C3911,100,30,\n"
@@ -37,8 +38,9 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    unlink(csv), unlink(pol), rmdir(dir);
-    return 0;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
 }
 
 /* Runs techup with args; returns its exit code and its stdout in out. */
@@ -71,6 +73,23 @@ static void test_match(void **state) {
     assert_int_equal(run(args, out, sizeof out), 2);
     assert_int_equal(run("match --csv /nonexistent/x.csv true", out, sizeof out), 1);
     assert_int_equal(run("match --help", out, sizeof out), 0);
+    snprintf(args, sizeof args, "match --csv %s --text 'revenue >= 2000 or \"little_giant\" in tags'", csv);
+    assert_int_equal(run(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "matched 2 of 3 enterprises"));
+}
+
+static void test_store(void **state) { /* the index loaded from the store (techup import) */
+    (void)state;
+    char out[4096], args[512];
+    snprintf(args, sizeof args, "import --db %s %s", db, csv);
+    assert_int_equal(run(args, out, sizeof out), 0);
+    snprintf(args, sizeof args, "match --db %s '{\"in\":[\"high_tech\",{\"var\":\"tags\"}]}' --ids", db);
+    assert_int_equal(run(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "matched 2 of 3 enterprises"));
+    assert_non_null(strstr(out, "91440101MA59UXXX14\n"));
+    snprintf(args, sizeof args, "policies-for 914403001922038216 --db %s --policies %s", db, pol);
+    assert_int_equal(run(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "eligible: 1\n  1\tbig"));
 }
 
 static void test_policies_for(void **state) {
@@ -90,6 +109,7 @@ static void test_policies_for(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_policies_for)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_match), cmocka_unit_test(test_policies_for),
+                                       cmocka_unit_test(test_store)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -118,7 +118,12 @@ static inline json_t *rnd_leaf(void) {
     }
     case 6: return json_pack("{s:[s,o]}", "in", tu_tag_get(rndn(TU_TAG_COUNT))->name, rnd_var("tags"));
     case 7: return json_pack("{s:[o,s]}", rndn(2) ? "==" : "!=", rnd_var("size"), tu_size_name(rndn(4)));
-    case 8: return json_pack("{s:[o,s]}", "==", rnd_var("industry"), rndn(2) ? "C382" : "C38");
+    case 8: /* outside the compilable subset: residuals evaluated row by row by rules/ */
+        switch (rndn(3)) {
+        case 0: return json_pack("{s:[o,s]}", "==", rnd_var("industry"), rndn(2) ? "C382" : "C38");
+        case 1: return json_pack("{s:[{s:[o,i]},i]}", ">", "*", rnd_var("revenue"), 2, rndn(8000));
+        default: return json_pack("{s:[s,o]}", "in", "C38", rnd_var("industry"));
+        }
     default: return json_pack("{s:[o,s]}", "==", rnd_var("industry_section"), rndn(2) ? "C" : "I");
     }
 }

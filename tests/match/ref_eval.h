@@ -96,6 +96,38 @@ static inline void ref_conds(const json_t *j, const json_t **out, int *n) {
     for (size_t i = 0; i < json_array_size(a); i++) ref_conds(json_array_get(a, i), out, n);
 }
 
+/* The row-wise evaluator of rules/ (the reference of the differential tests): a rule and its conditions. */
+typedef struct rs_rule {
+    tu_rule *whole, *cond[64];
+    int nconds;
+} rs_rule;
+
+static inline int rs_build(rs_rule *r, const json_t *j) {
+    const json_t *c[64];
+    tu_err err;
+    memset(r, 0, sizeof *r);
+    ref_conds(j, c, &r->nconds);
+    if (tu_rule_from_json(j, &r->whole, &err)) return -1;
+    for (int i = 0; i < r->nconds; i++)
+        if (tu_rule_from_json(c[i], &r->cond[i], &err)) return -1;
+    return 0;
+}
+
+static inline void rs_free(rs_rule *r) {
+    tu_rule_free(r->whole);
+    for (int i = 0; i < r->nconds; i++) tu_rule_free(r->cond[i]);
+}
+
+static inline int rs_near_miss(const rs_rule *r, const tu_ent *e) {
+    int f = 0;
+    for (int i = 0; i < r->nconds; i++) {
+        tu_tri t = tu_rule_eval_ent(r->cond[i], e);
+        if (t == TU_TRI_UNKNOWN) return 0;
+        f += t == TU_TRI_FALSE;
+    }
+    return f == 1;
+}
+
 /* Near miss: exactly one condition FALSE, every other TRUE. */
 static inline int ref_near_miss(const json_t *j, const tu_ent *e) {
     const json_t *c[64];

@@ -21,18 +21,16 @@ static json_t *rnd_policy(void) {
     return rndn(10) ? json_pack("{s:o}", "and", kids) : json_pack("{s:o}", "or", kids);
 }
 
-static void check(const tu_polindex *pi, json_t **rules, const tu_ent *e, tu_polres *r) {
+static void check(const tu_polindex *pi, rs_rule *rs, const tu_ent *e, tu_polres *r) {
     tu_polindex_match(pi, e, r);
     for (size_t p = 0; p < NPOL; p++) {
-        tu_tri want = ref_tri(rules[p], e);
-        int near = ref_near_miss(rules[p], e);
+        tu_tri want = tu_rule_eval_ent(rs[p].whole, e);
+        int near = rs_near_miss(&rs[p], e);
         if (tu_polres_has(r, TU_PR_ELIGIBLE, p) != (want == TU_TRI_TRUE) ||
-            tu_polres_has(r, TU_PR_UNKNOWN, p) != (want == TU_TRI_UNKNOWN) || tu_polres_has(r, TU_PR_NEAR_MISS, p) != near) {
-            char *s = json_dumps(rules[p], JSON_COMPACT);
-            fail_msg("policy %zu %s: want %d near %d, got eligible %d unknown %d near %d", p, s, want, near,
+            tu_polres_has(r, TU_PR_UNKNOWN, p) != (want == TU_TRI_UNKNOWN) || tu_polres_has(r, TU_PR_NEAR_MISS, p) != near)
+            fail_msg("policy %zu: want %d near %d, got eligible %d unknown %d near %d", p, want, near,
                      tu_polres_has(r, TU_PR_ELIGIBLE, p), tu_polres_has(r, TU_PR_UNKNOWN, p),
                      tu_polres_has(r, TU_PR_NEAR_MISS, p));
-        }
     }
 }
 
@@ -40,8 +38,12 @@ static void test_against_reference(void **state) {
     (void)state;
     rnd_state = 99;
     json_t *rules[NPOL];
+    static rs_rule rs[NPOL];
     tu_policy_rule pols[NPOL];
-    for (int i = 0; i < NPOL; i++) rules[i] = rnd_policy(), pols[i] = (tu_policy_rule){1000 + i, rules[i]};
+    for (int i = 0; i < NPOL; i++) {
+        rules[i] = rnd_policy(), pols[i] = (tu_policy_rule){1000 + i, rules[i]};
+        assert_int_equal(rs_build(&rs[i], rules[i]), 0);
+    }
     tu_polindex *pi;
     tu_err err;
     assert_int_equal(tu_polindex_build(pols, NPOL, &pi, &err), TU_OK);
@@ -51,14 +53,14 @@ static void test_against_reference(void **state) {
     for (uint32_t k = 0; k < NENT; k++) {
         tu_ent e, e2;
         rnd_ent(&e, k);
-        check(pi, rules, &e, r);
+        check(pi, rs, &e, r);
         rnd_ent(&e2, k);
         uint32_t gained[NPOL], lost[NPOL];
         size_t ng, nl;
         tu_polindex_delta(pi, &e, &e2, r, r2, gained, &ng, lost, &nl, NPOL);
         size_t wg = 0, wl = 0;
         for (size_t p = 0; p < NPOL; p++) {
-            int o = ref_tri(rules[p], &e) == TU_TRI_TRUE, n = ref_tri(rules[p], &e2) == TU_TRI_TRUE;
+            int o = tu_rule_eval_ent(rs[p].whole, &e) == TU_TRI_TRUE, n = tu_rule_eval_ent(rs[p].whole, &e2) == TU_TRI_TRUE;
             if (n && !o) assert_int_equal(gained[wg++], p);
             if (o && !n) assert_int_equal(lost[wl++], p);
         }
@@ -77,16 +79,16 @@ static void test_against_reference(void **state) {
     tu_polres_free(r);
     tu_polres_free(r2);
     tu_polindex_close(pi);
-    for (int i = 0; i < NPOL; i++) json_decref(rules[i]);
+    for (int i = 0; i < NPOL; i++) json_decref(rules[i]), rs_free(&rs[i]);
 }
 
 static void test_bad_policy(void **state) {
     (void)state;
-    json_t *bad = json_loads("{\"+\":[1,2]}", 0, NULL);
+    json_t *bad = json_loads("{\"frobnicate\":[1,2]}", 0, NULL);
     tu_policy_rule p = {42, bad};
     tu_polindex *pi;
     tu_err err;
-    assert_int_equal(tu_polindex_build(&p, 1, &pi, &err), TU_EUNSUPPORTED);
+    assert_int_not_equal(tu_polindex_build(&p, 1, &pi, &err), TU_OK);
     assert_non_null(strstr(err.msg, "policy 42"));
     assert_null(pi);
     json_decref(bad);
