@@ -360,7 +360,8 @@ int tu__prog_compile(const json_t *logic, tu__prog **out, tu_err *err) {
     }
     p->root = (uint32_t)root;
     for (uint32_t i = 0; i < p->n; i++) /* constant arrays: offsets become pointers */
-        if (p->nodes[i].kind == N_CONST && p->nodes[i].c.k == K_ARR) p->nodes[i].c.items = p->pool + (size_t)p->nodes[i].c.n;
+        if (p->nodes[i].kind == N_CONST && p->nodes[i].c.k == K_ARR) /* an empty array may have no pool at all */
+            p->nodes[i].c.items = p->pool ? p->pool + (size_t)p->nodes[i].c.n : NULL;
     *out = p;
     return TU_OK;
 }

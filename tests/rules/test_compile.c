@@ -41,6 +41,8 @@ static void test_conditions(void **state) {
     assert_int_equal(tri("{\"<\":[{\"var\":\"founded\"},\"2016-01-01\"]}", FULL), TU_TRI_TRUE); /* ISO dates */
     assert_int_equal(tri("{\">\":[{\"*\":[{\"var\":\"revenue\"},2]},{\"var\":\"energy_tce\"}]}", FULL), TU_TRI_TRUE);
     assert_int_equal(tri("{\"<\":[100,{\"var\":\"employees\"},200]}", FULL), TU_TRI_TRUE);
+    /* an empty list (the only constant array, so no pool is allocated) holds nothing; found by fuzz_rule_text */
+    assert_int_equal(tri("{\"in\":[{\"var\":\"industry_division\"},[]]}", FULL), TU_TRI_FALSE);
 }
 
 static void test_kleene(void **state) {
