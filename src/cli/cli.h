@@ -29,5 +29,7 @@ int tu_cli_wants_help(int argc, char **argv);
 
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)
 TU_CMD(version);
+TU_CMD(policy);
+TU_CMD(push);
 
 #endif

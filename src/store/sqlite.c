@@ -68,6 +68,16 @@ void tu__sq_done(sqlite3_stmt *st) {
     if (st) sqlite3_reset(st);
 }
 
+void tu__sq_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(buf, n, "%s", t ? (const char *)t : "");
+}
+
+char *tu__sq_col_dup(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return tu_strdup(t ? (const char *)t : "");
+}
+
 static int make_parent_dir(const char *path) {
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path) return 0;
@@ -197,6 +207,8 @@ static void sq_rollback(void *impl) {
 }
 
 extern const struct tu_registry_ops tu__sqlite_registry_ops;
+extern const struct tu_policy_ops tu__sqlite_policy_ops;
+extern const struct tu_push_ops tu__sqlite_push_ops;
 
 const tu_store_backend tu__sqlite_backend = {
     .name = "sqlite",
@@ -207,4 +219,6 @@ const tu_store_backend tu__sqlite_backend = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .policy = &tu__sqlite_policy_ops,
+    .push = &tu__sqlite_push_ops,
 };

@@ -1,0 +1,25 @@
+/* push_ops.h — what a backend provides for the push area (see push.h for the contracts). */
+#ifndef TU_STORE_PUSH_OPS_H
+#define TU_STORE_PUSH_OPS_H
+
+#include "store/push.h"
+
+struct tu_push_ops {
+    int (*campaign_add)(void *impl, const tu_campaign *c, const void *blob, size_t len, int64_t *id, int *created,
+                        tu_err *err);
+    int (*campaign_scan)(void *impl, int64_t after_id, tu_campaign_scan_fn fn, void *ctx, tu_err *err);
+    int (*item_add)(void *impl, const tu_push_item *it, int64_t *id, int *created, tu_err *err);
+    int (*item_scan)(void *impl, int64_t ent_id, tu_item_scan_fn fn, void *ctx, tu_err *err);
+    int (*state_set)(void *impl, int64_t ent_id, char source, int64_t ref_id, const char *state, tu_err *err);
+    int (*state_scan)(void *impl, int64_t ent_id, tu_state_scan_fn fn, void *ctx, tu_err *err);
+    int (*channel_add)(void *impl, const tu_channel *ch, int64_t *id, tu_err *err);
+    int (*channel_scan)(void *impl, tu_channel_scan_fn fn, void *ctx, tu_err *err);
+    int (*cursor_get)(void *impl, int64_t campaign_id, int64_t channel_id, tu_cursor *out, tu_err *err);
+    int (*cursor_put)(void *impl, const tu_cursor *c, tu_err *err);
+    int (*dead_add)(void *impl, const tu_dead_letter *d, tu_err *err);
+    int (*dead_scan)(void *impl, tu_dead_scan_fn fn, void *ctx, tu_err *err);
+    int (*pref_set)(void *impl, const tu_push_pref *p, tu_err *err);
+    int (*pref_scan)(void *impl, tu_pref_scan_fn fn, void *ctx, tu_err *err);
+};
+
+#endif
