@@ -1,4 +1,5 @@
-/* cmd_push.c — `techup push inbox|state|campaigns|change`: push campaigns and enterprises' inboxes. */
+/* cmd_push.c — `techup push ...`: campaigns, enterprises' inboxes, channels, preferences and the delivery worker. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "core/alloc.h"
 #include "push/change.h"
 #include "push/inbox.h"
+#include "push/worker.h"
 
 static const char help[] =
     "usage: techup push <action> [options]\n"
@@ -18,19 +20,36 @@ static const char help[] =
     "  campaigns                      one line per campaign: id, policy, version, kind, recipients, created\n"
     "  change ENT [--gained P,P] [--lost P,P]\n"
     "                                 record a change delta of enterprise ENT as inbox items\n"
+    "  channel-add NAME --webhook URL --secret S [--max-attempts N] [--backoff-ms MS] [--batch N] [--all]\n"
+    "                                 an outbound webhook channel; it delivers campaigns recorded from now on\n"
+    "                                 (--all: also the existing ones). Defaults: 8 attempts, 1000 ms, 1000 ids\n"
+    "  channels                       one line per channel\n"
+    "  pref ENT KIND [--off] [--max-per-week N] [--email ADDR --digest daily|weekly]\n"
+    "                                 set enterprise ENT's preference for channel KIND (webhook, email)\n"
+    "  run [--once]                   the delivery worker (SIGTERM/SIGINT stop it after the current batch;\n"
+    "                                 --once: until nothing is left to send, waiting through backoffs)\n"
+    "  dead                           the dead-letter list: batches given up after max attempts\n"
     "\n"
     "Options: --db PATH (default $TECHUP_DB or var/techup.db).\n";
 
 typedef struct opts {
-    const char *db, *gained, *lost;
+    const char *db, *gained, *lost, *webhook, *secret, *max_attempts, *backoff, *batch, *max_week, *email,
+        *digest;
+    int once, all, off;
     const char *pos[4];
     int npos;
 } opts;
 
 static int parse_opts(int argc, char **argv, opts *o) {
     memset(o, 0, sizeof *o);
-    const tu_cli_flag flags[] = {{"--db", &o->db}, {"--gained", &o->gained}, {"--lost", &o->lost}, {NULL, NULL}};
-    int rc = tu_cli_parse("push", argc, argv, flags, o->pos, 4, &o->npos);
+    const tu_cli_flag flags[] = {
+        {"--db", &o->db},         {"--gained", &o->gained},         {"--lost", &o->lost},
+        {"--webhook", &o->webhook}, {"--secret", &o->secret},       {"--max-attempts", &o->max_attempts},
+        {"--backoff-ms", &o->backoff}, {"--batch", &o->batch},      {"--max-per-week", &o->max_week},
+        {"--email", &o->email},   {"--digest", &o->digest},         {NULL, NULL},
+    };
+    const tu_cli_switch switches[] = {{"--once", &o->once}, {"--all", &o->all}, {"--off", &o->off}, {NULL, NULL}};
+    int rc = tu_cli_parse_switches("push", argc, argv, flags, switches, o->pos, 4, &o->npos);
     return rc || o->npos ? rc : tu_cli_usage_error("push", "an action is needed");
 }
 
@@ -83,14 +102,106 @@ static int act_change(tu_store *s, tu_inbox *ib, long long ent, const opts *o, t
     return TU_EXIT_OK;
 }
 
+/* A positive integer option, or def when absent; -1 when malformed. */
+static long num_opt(const char *v, long def) {
+    if (!v) return def;
+    long long n = parse_id(v);
+    return n > 0 && n < 1000000000 ? (long)n : -1;
+}
+
+static int act_channel_add(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
+    tu_channel ch = {.max_attempts = (int)num_opt(o->max_attempts, 8), .backoff_ms = num_opt(o->backoff, 1000),
+                     .batch = (int)num_opt(o->batch, 1000), .since_campaign = o->all ? 0 : tu_inbox_last_id(ib)};
+    if (o->npos != 2 || !o->webhook || !o->secret)
+        return tu_cli_usage_error("push", "channel-add needs NAME --webhook URL --secret S");
+    if (ch.max_attempts < 0 || ch.backoff_ms < 0 || ch.batch < 0 || ch.batch > 100000)
+        return tu_cli_usage_error("push", "--max-attempts, --backoff-ms and --batch (<= 100000) take positive numbers");
+    if (strncmp(o->webhook, "http://", 7) != 0 && strncmp(o->webhook, "https://", 8) != 0)
+        return tu_cli_usage_error("push", "--webhook takes an http:// or https:// URL");
+    if (strlen(o->secret) < 16 || strlen(o->secret) >= sizeof ch.secret || strlen(o->webhook) >= sizeof ch.url ||
+        strlen(o->pos[1]) >= sizeof ch.name)
+        return tu_cli_usage_error("push", "the secret needs 16 to 127 characters; URL and name must be shorter");
+    strcpy(ch.kind, "webhook");
+    strcpy(ch.name, o->pos[1]);
+    strcpy(ch.url, o->webhook);
+    strcpy(ch.secret, o->secret);
+    int64_t id;
+    int rc = tu_store_begin(s, err);
+    if (!rc) rc = tu_store_push_channel_add(s, &ch, &id, err);
+    if (!rc) rc = tu_store_commit(s, err);
+    else tu_store_rollback(s);
+    if (rc) return tu_cli_fail("push", err);
+    printf("%lld\n", (long long)id);
+    return TU_EXIT_OK;
+}
+
+static int print_channel(void *ctx, const tu_channel *ch) {
+    (void)ctx;
+    printf("%lld\t%s\t%s\t%s\tattempts=%d\tbackoff_ms=%lld\tbatch=%d\tsince=%lld\n", (long long)ch->id, ch->kind,
+           ch->name, ch->url, ch->max_attempts, (long long)ch->backoff_ms, ch->batch, (long long)ch->since_campaign);
+    return 0;
+}
+
+static int print_dead(void *ctx, const tu_dead_letter *d) {
+    (void)ctx;
+    printf("%s\tcampaign=%lld\tchannel=%lld\tranks=%lld+%lld\tattempts=%d\t%s\n", d->idem_key,
+           (long long)d->campaign_id, (long long)d->channel_id, (long long)d->first_rank, (long long)d->rank_count,
+           d->attempts, d->last_error);
+    return 0;
+}
+
+static int act_pref(tu_store *s, long long ent, const opts *o, tu_err *err) {
+    tu_push_pref p = {.ent_id = ent, .enabled = !o->off, .max_per_week = (int)num_opt(o->max_week, 0)};
+    if (o->npos != 3 || (strcmp(o->pos[2], "webhook") != 0 && strcmp(o->pos[2], "email") != 0))
+        return tu_cli_usage_error("push", "pref needs ENT KIND (webhook or email)");
+    if (p.max_per_week < 0 || (o->digest && strcmp(o->digest, "daily") != 0 && strcmp(o->digest, "weekly") != 0))
+        return tu_cli_usage_error("push", "--max-per-week takes a positive number, --digest daily or weekly");
+    if ((o->email && strlen(o->email) >= sizeof p.address) || (o->email && !strchr(o->email, '@')))
+        return tu_cli_usage_error("push", "--email takes an e-mail address");
+    snprintf(p.channel_kind, sizeof p.channel_kind, "%s", o->pos[2]);
+    snprintf(p.address, sizeof p.address, "%s", o->email ? o->email : "");
+    snprintf(p.digest, sizeof p.digest, "%s", o->digest ? o->digest : "");
+    int rc = tu_store_begin(s, err);
+    if (!rc) rc = tu_store_push_pref_set(s, &p, err);
+    if (!rc) rc = tu_store_commit(s, err);
+    else tu_store_rollback(s);
+    return rc ? tu_cli_fail("push", err) : TU_EXIT_OK;
+}
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig) {
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int act_run(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    tu_push_run_opts ro = {.once = o->once, .stop = &stop_flag};
+    tu_push_stats stats = {0};
+    int rc = tu_push_run(s, ib, &ro, &stats, err);
+    fprintf(stderr, "posts %ld, delivered %ld, failures %ld, dead letters %ld, skipped (preference) %ld, "
+                    "skipped (cap) %ld, digests %ld\n",
+            stats.posts, stats.delivered, stats.failures, stats.dead, stats.skipped_pref, stats.skipped_cap,
+            stats.digests);
+    return rc ? tu_cli_fail("push", err) : TU_EXIT_OK;
+}
+
+static int scan_rc(int rc, tu_err *err) { return rc ? tu_cli_fail("push", err) : TU_EXIT_OK; }
+
 static int dispatch(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
     const char *act = o->pos[0];
-    if (strcmp(act, "campaigns") == 0)
-        return tu_store_push_campaign_scan(s, 0, print_campaign, NULL, err) ? tu_cli_fail("push", err) : TU_EXIT_OK;
+    if (strcmp(act, "campaigns") == 0) return scan_rc(tu_store_push_campaign_scan(s, 0, print_campaign, NULL, err), err);
+    if (strcmp(act, "channels") == 0) return scan_rc(tu_store_push_channel_scan(s, print_channel, NULL, err), err);
+    if (strcmp(act, "dead") == 0) return scan_rc(tu_store_push_dead_scan(s, print_dead, NULL, err), err);
+    if (strcmp(act, "channel-add") == 0) return act_channel_add(s, ib, o, err);
+    if (strcmp(act, "run") == 0) return act_run(s, ib, o, err);
     long long ent = o->npos > 1 ? parse_id(o->pos[1]) : -1;
     if (ent < 0) return tu_cli_usage_error("push", "%s needs an enterprise id", act);
     if (strcmp(act, "inbox") == 0) return act_inbox(s, ib, ent, err);
     if (strcmp(act, "change") == 0) return act_change(s, ib, ent, o, err);
+    if (strcmp(act, "pref") == 0) return act_pref(s, ent, o, err);
     if (strcmp(act, "state") == 0) {
         long long ref = o->npos == 4 ? parse_id(o->pos[2] + 1) : -1;
         if (ref < 0 || (o->pos[2][0] != 'c' && o->pos[2][0] != 'i'))

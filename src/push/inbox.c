@@ -78,6 +78,24 @@ size_t tu_inbox_campaign_count(tu_inbox *ib) {
     return n;
 }
 
+const roaring_bitmap_t *tu_inbox_campaign_at(tu_inbox *ib, size_t i, tu_campaign *meta) {
+    pthread_rwlock_rdlock(&ib->lock);
+    const roaring_bitmap_t *set = NULL;
+    if (i < ib->n) {
+        *meta = ib->c[i].meta;
+        set = ib->c[i].set;
+    }
+    pthread_rwlock_unlock(&ib->lock);
+    return set;
+}
+
+int64_t tu_inbox_last_id(tu_inbox *ib) {
+    pthread_rwlock_rdlock(&ib->lock);
+    int64_t id = ib->last_id;
+    pthread_rwlock_unlock(&ib->lock);
+    return id;
+}
+
 size_t tu_inbox_campaigns_of(tu_inbox *ib, uint32_t ent, int64_t *ids, size_t max) {
     size_t found = 0;
     pthread_rwlock_rdlock(&ib->lock);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <roaring/roaring.h>
+
 #include "store/push.h"
 #include "store/store.h"
 
@@ -23,6 +25,12 @@ int tu_inbox_open(tu_store *s, tu_inbox **out, tu_err *err);
 int tu_inbox_refresh(tu_inbox *ib, tu_store *s, tu_err *err);
 void tu_inbox_close(tu_inbox *ib); /* NULL is fine */
 size_t tu_inbox_campaign_count(tu_inbox *ib);
+
+/* The i-th cached campaign (0 <= i < count, in id order): its metadata into *meta and its recipients, valid until
+ * tu_inbox_close (cached bitmaps are never freed or moved before). NULL when i is out of range. */
+const roaring_bitmap_t *tu_inbox_campaign_at(tu_inbox *ib, size_t i, tu_campaign *meta);
+/* The id of the newest cached campaign (0 when none). */
+int64_t tu_inbox_last_id(tu_inbox *ib);
 
 /* The ids of the campaigns whose recipients include ent, in campaign order: writes up to max ids and returns
  * how many there are in all. Memory only, no allocation. */

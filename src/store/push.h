@@ -63,7 +63,10 @@ typedef struct tu_push_pref {
     int enabled;
     char address[256];
     char digest[16];
-    int max_per_week;
+    int max_per_week;   /* 0 = no cap */
+    char sent_week[11]; /* the Monday of the week sent_count counts */
+    int sent_count;
+    char last_digest[24];
 } tu_push_pref;
 
 /* Records a campaign (c->id and c->created_at are ignored) with its serialized recipients. When a campaign with

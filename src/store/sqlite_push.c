@@ -256,7 +256,8 @@ static int sq_dead_scan(void *impl, tu_dead_scan_fn fn, void *ctx, tu_err *err) 
 
 static int sq_pref_set(void *impl, const tu_push_pref *p, tu_err *err) {
     static const char sql[] = "INSERT OR REPLACE INTO push_pref (ent_id, channel_kind, enabled, address, digest, "
-                              "max_per_week) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+                              "max_per_week, sent_week, sent_count, last_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                              "?7, ?8, ?9)";
     STMT(impl, st, sql, err);
     sqlite3_bind_int64(st, 1, p->ent_id);
     sqlite3_bind_text(st, 2, p->channel_kind, -1, SQLITE_TRANSIENT);
@@ -264,11 +265,15 @@ static int sq_pref_set(void *impl, const tu_push_pref *p, tu_err *err) {
     sqlite3_bind_text(st, 4, p->address, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, p->digest, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 6, p->max_per_week);
+    sqlite3_bind_text(st, 7, p->sent_week, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 8, p->sent_count);
+    sqlite3_bind_text(st, 9, p->last_digest, -1, SQLITE_TRANSIENT);
     return step_done(impl, st, "write preference", err);
 }
 
 static int sq_pref_scan(void *impl, tu_pref_scan_fn fn, void *ctx, tu_err *err) {
-    static const char sql[] = "SELECT ent_id, channel_kind, enabled, address, digest, max_per_week FROM push_pref "
+    static const char sql[] = "SELECT ent_id, channel_kind, enabled, address, digest, max_per_week, sent_week, "
+                              "sent_count, last_digest FROM push_pref "
                               "ORDER BY ent_id, channel_kind";
     STMT(impl, st, sql, err);
     int step;
@@ -280,6 +285,9 @@ static int sq_pref_scan(void *impl, tu_pref_scan_fn fn, void *ctx, tu_err *err) 
         tu__sq_col_copy(st, 3, p.address, sizeof p.address);
         tu__sq_col_copy(st, 4, p.digest, sizeof p.digest);
         p.max_per_week = sqlite3_column_int(st, 5);
+        tu__sq_col_copy(st, 6, p.sent_week, sizeof p.sent_week);
+        p.sent_count = sqlite3_column_int(st, 7);
+        tu__sq_col_copy(st, 8, p.last_digest, sizeof p.last_digest);
         if (fn(ctx, &p)) break;
     }
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan preferences");

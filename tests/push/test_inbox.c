@@ -22,21 +22,7 @@ static const char *data_dir;
 #define setup tempdb_setup
 #define teardown tempdb_teardown
 
-/* Adds and publishes a copy of the sample policy under `code` to `set`. */
-static int64_t publish(const char *code, const roaring_bitmap_t *set) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/equipment-2021.json", data_dir);
-    json_t *doc = json_load_file(path, 0, NULL);
-    assert_non_null(doc);
-    json_object_set_new(doc, "code", json_string(code));
-    int64_t id;
-    tu_err err = {0};
-    assert_int_equal(tu_app_policy_add(st, doc, &id, &err), TU_OK);
-    assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
-    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
-    json_decref(doc);
-    return id;
-}
+static int64_t publish(const char *code, const roaring_bitmap_t *set) { return publish_sample(data_dir, code, set); }
 
 static void test_inbox_matches_reference(void **state) {
     (void)state;

@@ -111,6 +111,9 @@ CREATE TABLE push_pref (
   address TEXT NOT NULL DEFAULT '',  -- e-mail address for digests
   digest TEXT NOT NULL DEFAULT '',   -- daily | weekly (email)
   max_per_week INTEGER NOT NULL DEFAULT 0, -- 0 = no cap
+  sent_week TEXT NOT NULL DEFAULT '',  -- ISO date of the Monday of the week counted
+  sent_count INTEGER NOT NULL DEFAULT 0,
+  last_digest TEXT NOT NULL DEFAULT '', -- when the last e-mail digest was sent (ISO timestamp)
   PRIMARY KEY (ent_id, channel_kind)
 );
 
