@@ -174,7 +174,7 @@ static int commit_batch(run *r, const target *t, tu_cursor *cur, size_t n, const
         tu_dead_letter d = {.campaign_id = t->c.id, .channel_id = t->ch->id, .first_rank = cur->next_rank,
                             .rank_count = (int64_t)n, .attempts = cur->attempts};
         snprintf(d.idem_key, sizeof d.idem_key, "%s", key);
-        snprintf(d.last_error, sizeof d.last_error, "%s", why);
+        snprintf(d.last_error, sizeof d.last_error, "%.255s", why);
         rc = tu_store_push_dead_add(r->s, &d, r->err);
         advance = 1;
         r->st->dead++;
