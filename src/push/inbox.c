@@ -1,18 +1,36 @@
 /* inbox.c — the campaign cache and inbox reads (see inbox.h). Workload: up to tens of thousands of campaigns of
- * up to millions of recipients each, loaded at start; inbox reads by the thousand per second. */
+ * up to millions of recipients each, loaded at start; inbox reads by the thousand per second.
+ *
+ * Probing every campaign's bitmap costs several cache misses per campaign (~3 ms for 10,000 on this machine), so
+ * the cache also keeps inverted indexes (inverted.h) over blocks of campaigns: an inbox read is then a few
+ * accesses per block, plus a direct probe of the campaigns left out of the blocks — the very wide ones
+ * (> WIDE recipients, few) and those recorded since the last block was built (< TAIL). */
 #include "push/inbox.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/campaign.h"
 #include "core/alloc.h"
+#include "push/inverted.h"
+
+#define WIDE 131072   /* campaigns with more recipients are probed directly */
+#define TAIL 256      /* campaigns not yet in a block before a new block is built */
+#define MAX_BLOCKS 8  /* more blocks than this: rebuild them all at once */
+#define GATHER 1024   /* matches gathered on the stack before falling back to probing every campaign */
 
 typedef struct cached {
     tu_campaign meta;
     roaring_bitmap_t *set;
     uint32_t min, max; /* a cheap range test before the bitmap probe */
+    uint8_t indexed;   /* in a block's inverted index */
 } cached;
+
+typedef struct block {
+    size_t first;      /* cache index of the block's first campaign */
+    tu__inv *inv;
+} block;
 
 struct tu_inbox {
     pthread_rwlock_t lock;
@@ -20,6 +38,10 @@ struct tu_inbox {
     size_t n, cap;
     int64_t last_id;
     int failed; /* a blob that did not decode */
+    block *blocks;
+    size_t nblocks, covered; /* campaigns [0, covered) belong to blocks */
+    size_t *wide;            /* cache indices below covered that no block indexes */
+    size_t nwide;
 };
 
 static int add_campaign(void *ctx, const tu_campaign *c, const void *blob, size_t len) {
@@ -37,17 +59,62 @@ static int add_campaign(void *ctx, const tu_campaign *c, const void *blob, size_
     e->set = set;
     e->min = roaring_bitmap_minimum(set);
     e->max = roaring_bitmap_maximum(set);
+    e->indexed = 0;
     ib->last_id = c->id;
     return 0;
+}
+
+static void drop_blocks(tu_inbox *ib) {
+    for (size_t b = 0; b < ib->nblocks; b++) tu__inv_free(ib->blocks[b].inv);
+    tu_free(ib->blocks);
+    tu_free(ib->wide);
+    ib->blocks = NULL, ib->wide = NULL;
+    ib->nblocks = ib->nwide = ib->covered = 0;
+    for (size_t i = 0; i < ib->n; i++) ib->c[i].indexed = 0;
+}
+
+/* Builds blocks over the campaigns [covered, n). */
+static int add_blocks(tu_inbox *ib) {
+    size_t nb = (ib->n - ib->covered + TU__INV_MAX_SETS - 1) / TU__INV_MAX_SETS;
+    block *bl = tu_realloc(ib->blocks, (ib->nblocks + nb) * sizeof *bl);
+    size_t *wide = tu_realloc(ib->wide, ib->n * sizeof *wide);
+    roaring_bitmap_t **sets = tu_malloc(TU__INV_MAX_SETS * sizeof *sets);
+    uint8_t *flag = tu_malloc(TU__INV_MAX_SETS);
+    if (bl) ib->blocks = bl;
+    if (wide) ib->wide = wide;
+    int rc = bl && wide && sets && flag ? TU_OK : TU_ENOMEM;
+    while (!rc && ib->covered < ib->n) {
+        size_t first = ib->covered, k = ib->n - first < TU__INV_MAX_SETS ? ib->n - first : TU__INV_MAX_SETS;
+        for (size_t i = 0; i < k; i++) sets[i] = ib->c[first + i].set;
+        tu__inv *inv = tu__inv_build(sets, k, WIDE, flag);
+        if (!inv) rc = TU_ENOMEM;
+        for (size_t i = 0; !rc && i < k; i++)
+            if (!(ib->c[first + i].indexed = flag[i])) ib->wide[ib->nwide++] = first + i;
+        if (!rc) ib->blocks[ib->nblocks++] = (block){first, inv}, ib->covered = first + k;
+    }
+    tu_free(sets);
+    tu_free(flag);
+    return rc;
+}
+
+/* Keeps the blocks up to date after new campaigns were cached. Caller holds the write lock. */
+static int reindex(tu_inbox *ib) {
+    if (ib->n - ib->covered < TAIL && ib->nblocks) return TU_OK;
+    if (ib->nblocks >= MAX_BLOCKS) drop_blocks(ib);
+    int rc = add_blocks(ib);
+    if (rc) drop_blocks(ib); /* correct without blocks, only slower */
+    return rc;
 }
 
 int tu_inbox_refresh(tu_inbox *ib, tu_store *s, tu_err *err) {
     pthread_rwlock_wrlock(&ib->lock);
     ib->failed = 0;
+    size_t before = ib->n;
     int rc = tu_store_push_campaign_scan(s, ib->last_id, add_campaign, ib, err);
     if (!rc && ib->failed)
         rc = tu_err_set(err, ib->failed, "campaign after %lld: %s", (long long)ib->last_id,
                         ib->failed == TU_ENOMEM ? "out of memory" : "recipient bitmap does not decode");
+    if (!rc && ib->n != before && reindex(ib)) rc = tu_err_set(err, TU_ENOMEM, "out of memory indexing campaigns");
     pthread_rwlock_unlock(&ib->lock);
     return rc;
 }
@@ -65,6 +132,7 @@ int tu_inbox_open(tu_store *s, tu_inbox **out, tu_err *err) {
 
 void tu_inbox_close(tu_inbox *ib) {
     if (!ib) return;
+    drop_blocks(ib);
     for (size_t i = 0; i < ib->n; i++) roaring_bitmap_free(ib->c[i].set);
     tu_free(ib->c);
     pthread_rwlock_destroy(&ib->lock);
@@ -96,17 +164,60 @@ int64_t tu_inbox_last_id(tu_inbox *ib) {
     return id;
 }
 
-size_t tu_inbox_campaigns_of(tu_inbox *ib, uint32_t ent, int64_t *ids, size_t max) {
-    size_t found = 0;
-    pthread_rwlock_rdlock(&ib->lock);
-    for (size_t i = 0; i < ib->n; i++) {
-        const cached *e = &ib->c[i];
-        if (ent < e->min || ent > e->max || !roaring_bitmap_contains(e->set, ent)) continue;
-        if (found < max) ids[found] = e->meta.id;
-        found++;
+typedef void (*emit_fn)(void *ctx, const cached *c);
+
+static int probe(const cached *e, uint32_t ent) {
+    return ent >= e->min && ent <= e->max && roaring_bitmap_contains(e->set, ent);
+}
+
+static void probe_all(const tu_inbox *ib, uint32_t ent, emit_fn emit, void *ctx) {
+    for (size_t i = 0; i < ib->n; i++)
+        if (probe(&ib->c[i], ent)) emit(ctx, &ib->c[i]);
+}
+
+static int cmp_size(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Calls emit for each campaign containing ent, in campaign order. Caller holds the lock. */
+static void matches(const tu_inbox *ib, uint32_t ent, emit_fn emit, void *ctx) {
+    size_t idx[GATHER], k = 0;
+    uint32_t rel[GATHER];
+    for (size_t b = 0; b < ib->nblocks; b++) {
+        size_t m = tu__inv_lookup(ib->blocks[b].inv, ent, rel, GATHER);
+        for (size_t j = 0; j < m && k < GATHER; j++) idx[k++] = ib->blocks[b].first + rel[j];
+        if (m > GATHER) k = GATHER + 1;
     }
+    for (size_t w = 0; w < ib->nwide && k <= GATHER; w++)
+        if (probe(&ib->c[ib->wide[w]], ent) && k++ < GATHER) idx[k - 1] = ib->wide[w];
+    for (size_t i = ib->covered; i < ib->n && k <= GATHER; i++)
+        if (probe(&ib->c[i], ent) && k++ < GATHER) idx[k - 1] = i;
+    if (k > GATHER) {
+        probe_all(ib, ent, emit, ctx);
+        return;
+    }
+    qsort(idx, k, sizeof idx[0], cmp_size);
+    for (size_t j = 0; j < k; j++) emit(ctx, &ib->c[idx[j]]);
+}
+
+typedef struct id_sink {
+    int64_t *ids;
+    size_t max, found;
+} id_sink;
+
+static void emit_id(void *ctx, const cached *c) {
+    id_sink *s = ctx;
+    if (s->found < s->max) s->ids[s->found] = c->meta.id;
+    s->found++;
+}
+
+size_t tu_inbox_campaigns_of(tu_inbox *ib, uint32_t ent, int64_t *ids, size_t max) {
+    id_sink sink = {ids, max, 0};
+    pthread_rwlock_rdlock(&ib->lock);
+    matches(ib, ent, emit_id, &sink);
     pthread_rwlock_unlock(&ib->lock);
-    return found;
+    return sink.found;
 }
 
 /* Campaign ids are increasing in the cache: binary search. Caller holds the lock. */
@@ -175,17 +286,17 @@ static int apply_state(void *ctx, char source, int64_t ref_id, const char *state
     return 0;
 }
 
+static void emit_entry(void *ctx, const cached *c) {
+    tu_inbox_entry *e = push_entry(ctx);
+    if (!e) return;
+    e->source = 'c', e->ref_id = c->meta.id, e->policy_id = c->meta.policy_id, e->version = c->meta.version;
+    memcpy(e->kind, c->meta.kind, sizeof e->kind);
+    memcpy(e->created_at, c->meta.created_at, sizeof e->created_at);
+}
+
 static int add_campaigns(tu_inbox *ib, uint32_t ent, reader *r) {
     pthread_rwlock_rdlock(&ib->lock);
-    for (size_t i = 0; i < ib->n; i++) {
-        const cached *c = &ib->c[i];
-        if (ent < c->min || ent > c->max || !roaring_bitmap_contains(c->set, ent)) continue;
-        tu_inbox_entry *e = push_entry(r);
-        if (!e) break;
-        e->source = 'c', e->ref_id = c->meta.id, e->policy_id = c->meta.policy_id, e->version = c->meta.version;
-        memcpy(e->kind, c->meta.kind, sizeof e->kind);
-        memcpy(e->created_at, c->meta.created_at, sizeof e->created_at);
-    }
+    matches(ib, ent, emit_entry, r);
     pthread_rwlock_unlock(&ib->lock);
     return r->oom ? TU_ENOMEM : TU_OK;
 }

@@ -10,6 +10,7 @@
 #include "app/campaign.h"
 #include "core/alloc.h"
 #include "core/num.h"
+#include "push/email.h"
 #include "push/webhook.h"
 #include "store/policy.h"
 
@@ -283,7 +284,10 @@ static int one_pass(run *r) {
     if (!rc) rc = tu_store_push_channel_scan(r->s, add_chan, &cs, r->err);
     this_week(r->week);
     r->wait_until = 0;
-    for (size_t i = 0; !rc && i < cs.n; i++) rc = deliver_channel(r, &cs.c[i]);
+    for (size_t i = 0; !rc && i < cs.n; i++)
+        rc = kind_index(cs.c[i].kind) == K_EMAIL
+                 ? tu_push_email_digests(r->s, r->ib, &cs.c[i], r->pf.p, r->pf.n, &r->st->digests, r->err)
+                 : deliver_channel(r, &cs.c[i]);
     tu_free(cs.c);
     return rc;
 }

@@ -36,7 +36,8 @@ typedef struct tu_channel {
     char kind[16];     /* webhook | email */
     char name[64];
     char url[512];
-    char secret[128];
+    char secret[128];  /* webhook: HMAC key; email: "user:password" or "" */
+    char sender[256];  /* email: From address */
     int max_attempts;
     int64_t backoff_ms;
     int batch;

@@ -127,6 +127,7 @@ static int sq_open(const char *path, int flags, void **out, tu_err *err) {
     /* Read the header first so a non-database file fails here with its name, not later. */
     int rc = tu__sq_exec(q, "SELECT count(*) FROM sqlite_master;", err);
     if (!rc) rc = ro ? tu__sq_exec(q, "PRAGMA query_only=1;", err) : tu__sq_exec(q, pragmas, err);
+    if (!rc && (flags & TU_STORE_DURABLE)) rc = tu__sq_exec(q, "PRAGMA synchronous=FULL;", err);
     if (rc) {
         char why[512];
         snprintf(why, sizeof why, "%s", err ? err->msg : "");

@@ -145,7 +145,8 @@ static int sq_state_scan(void *impl, int64_t ent_id, tu_state_scan_fn fn, void *
 
 static int sq_channel_add(void *impl, const tu_channel *ch, int64_t *id, tu_err *err) {
     static const char sql[] = "INSERT INTO push_channel (kind, name, url, secret, max_attempts, backoff_ms, batch, "
-                              "since_campaign, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " NOW ")";
+                              "since_campaign, sender, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, " NOW
+                              ")";
     STMT(impl, st, sql, err);
     sqlite3_bind_text(st, 1, ch->kind, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, ch->name, -1, SQLITE_TRANSIENT);
@@ -155,6 +156,7 @@ static int sq_channel_add(void *impl, const tu_channel *ch, int64_t *id, tu_err 
     sqlite3_bind_int64(st, 6, ch->backoff_ms);
     sqlite3_bind_int(st, 7, ch->batch);
     sqlite3_bind_int64(st, 8, ch->since_campaign);
+    sqlite3_bind_text(st, 9, ch->sender, -1, SQLITE_TRANSIENT);
     int rc = step_done(impl, st, "insert channel", err);
     if (rc == TU_ECONFLICT) return tu_err_set(err, rc, "a channel named '%s' exists", ch->name);
     if (!rc) *id = sqlite3_last_insert_rowid(tu__sq_db(impl));
@@ -162,8 +164,8 @@ static int sq_channel_add(void *impl, const tu_channel *ch, int64_t *id, tu_err 
 }
 
 static int sq_channel_scan(void *impl, tu_channel_scan_fn fn, void *ctx, tu_err *err) {
-    static const char sql[] = "SELECT id, kind, name, url, secret, max_attempts, backoff_ms, batch, since_campaign "
-                              "FROM push_channel ORDER BY id";
+    static const char sql[] = "SELECT id, kind, name, url, secret, max_attempts, backoff_ms, batch, since_campaign, "
+                              "sender FROM push_channel ORDER BY id";
     STMT(impl, st, sql, err);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -177,6 +179,7 @@ static int sq_channel_scan(void *impl, tu_channel_scan_fn fn, void *ctx, tu_err 
         ch.backoff_ms = sqlite3_column_int64(st, 6);
         ch.batch = sqlite3_column_int(st, 7);
         ch.since_campaign = sqlite3_column_int64(st, 8);
+        tu__sq_col_copy(st, 9, ch.sender, sizeof ch.sender);
         if (fn(ctx, &ch)) break;
     }
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan channels");

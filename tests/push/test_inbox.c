@@ -57,6 +57,38 @@ static void test_inbox_matches_reference(void **state) {
     tu_inbox_close(ib);
 }
 
+/* The block index, the tail and wide campaigns agree with probing every campaign, across refreshes. */
+static void test_index_blocks_tail_and_wide(void **state) {
+    (void)state;
+    tu_inbox *ib = NULL;
+    tu_err err = {0};
+    srand(11);
+    for (int c = 0; c < 600; c++) {
+        roaring_bitmap_t *set = roaring_bitmap_create();
+        if (c % 97 == 5) roaring_bitmap_add_range(set, 0, 200000); /* wide: probed directly */
+        else for (int k = 0; k < 50; k++) roaring_bitmap_add(set, (uint32_t)(rand() % 3000));
+        char code[32];
+        snprintf(code, sizeof code, "q%d", c);
+        publish(code, set);
+        tu_bitmap_free(set);
+        if (c == 100) assert_int_equal(tu_inbox_open(st, &ib, &err), TU_OK);
+        if (c > 100 && c % 50 == 0) assert_int_equal(tu_inbox_refresh(ib, st, &err), TU_OK);
+    }
+    assert_int_equal(tu_inbox_refresh(ib, st, &err), TU_OK);
+    assert_int_equal(tu_inbox_campaign_count(ib), 600);
+    for (uint32_t e = 0; e < 3100; e++) {
+        int64_t ids[600];
+        size_t n = tu_inbox_campaigns_of(ib, e, ids, 600), k = 0;
+        for (int64_t c = 1; c <= 600; c++)
+            if (tu_inbox_has(ib, c, e)) {
+                assert_true(k < n);
+                assert_int_equal(ids[k++], c);
+            }
+        assert_int_equal(k, n);
+    }
+    tu_inbox_close(ib);
+}
+
 static const char *state_of(tu_inbox *ib, int64_t ent, char source, int64_t ref) {
     static char out[16];
     tu_inbox_entry *e;
@@ -151,6 +183,7 @@ int main(int argc, char **argv) {
     data_dir = argc > 1 ? argv[1] : "tests/app/data";
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_inbox_matches_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_blocks_tail_and_wide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_states_stored_only_where_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_delta_items, setup, teardown),
     };

@@ -64,13 +64,15 @@ CREATE TABLE push_state (
   PRIMARY KEY (ent_id, source, ref_id)
 );
 
--- Outbound channels (webhook gateways, SMTP relays). Campaigns after since_campaign are delivered.
+-- Outbound channels (webhook gateways; SMTP relays for e-mail digests). Campaigns after since_campaign are
+-- delivered.
 CREATE TABLE push_channel (
   id {{ID}},
   kind TEXT NOT NULL,            -- webhook | email
   name TEXT NOT NULL UNIQUE,
   url TEXT NOT NULL,
-  secret TEXT NOT NULL,
+  secret TEXT NOT NULL,          -- webhook: the HMAC key; email: "user:password" for SMTP AUTH or ''
+  sender TEXT NOT NULL DEFAULT '', -- email: the From address
   max_attempts INTEGER NOT NULL,
   backoff_ms BIGINT NOT NULL,
   batch INTEGER NOT NULL,
