@@ -23,6 +23,8 @@ static const char help[] =
     "  channel-add NAME --webhook URL --secret S [--max-attempts N] [--backoff-ms MS] [--batch N] [--all]\n"
     "                                 an outbound webhook channel; it delivers campaigns recorded from now on\n"
     "                                 (--all: also the existing ones). Defaults: 8 attempts, 1000 ms, 1000 ids\n"
+    "  channel-add NAME --smtp smtp://HOST:PORT --sender FROM [--secret USER:PASSWORD]\n"
+    "                                 an SMTP relay for e-mail digests (see pref --email --digest)\n"
     "  channels                       one line per channel\n"
     "  pref ENT KIND [--off] [--max-per-week N] [--email ADDR --digest daily|weekly]\n"
     "                                 set enterprise ENT's preference for channel KIND (webhook, email)\n"
@@ -34,7 +36,7 @@ static const char help[] =
 
 typedef struct opts {
     const char *db, *gained, *lost, *webhook, *secret, *max_attempts, *backoff, *batch, *max_week, *email,
-        *digest;
+        *digest, *smtp, *sender;
     int once, all, off;
     const char *pos[4];
     int npos;
@@ -46,7 +48,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"--db", &o->db},         {"--gained", &o->gained},         {"--lost", &o->lost},
         {"--webhook", &o->webhook}, {"--secret", &o->secret},       {"--max-attempts", &o->max_attempts},
         {"--backoff-ms", &o->backoff}, {"--batch", &o->batch},      {"--max-per-week", &o->max_week},
-        {"--email", &o->email},   {"--digest", &o->digest},         {NULL, NULL},
+        {"--email", &o->email},   {"--digest", &o->digest},         {"--smtp", &o->smtp},
+        {"--sender", &o->sender}, {NULL, NULL},
     };
     const tu_cli_switch switches[] = {{"--once", &o->once}, {"--all", &o->all}, {"--off", &o->off}, {NULL, NULL}};
     int rc = tu_cli_parse_switches("push", argc, argv, flags, switches, o->pos, 4, &o->npos);
@@ -109,7 +112,34 @@ static long num_opt(const char *v, long def) {
     return n > 0 && n < 1000000000 ? (long)n : -1;
 }
 
+static int save_channel(tu_store *s, const tu_channel *ch, tu_err *err) {
+    int64_t id;
+    int rc = tu_store_begin(s, err);
+    if (!rc) rc = tu_store_push_channel_add(s, ch, &id, err);
+    if (!rc) rc = tu_store_commit(s, err);
+    else tu_store_rollback(s);
+    if (rc) return tu_cli_fail("push", err);
+    printf("%lld\n", (long long)id);
+    return TU_EXIT_OK;
+}
+
+static int act_smtp_add(tu_store *s, const opts *o, tu_err *err) {
+    tu_channel ch = {.max_attempts = 1, .batch = 1};
+    if (o->npos != 2 || !o->sender || strncmp(o->smtp, "smtp://", 7) != 0 || !strchr(o->sender, '@'))
+        return tu_cli_usage_error("push", "channel-add NAME --smtp smtp://HOST:PORT --sender FROM");
+    if (strlen(o->smtp) >= sizeof ch.url || strlen(o->sender) >= sizeof ch.sender || strlen(o->pos[1]) >= sizeof ch.name ||
+        (o->secret && strlen(o->secret) >= sizeof ch.secret))
+        return tu_cli_usage_error("push", "name, URL, sender or secret too long");
+    strcpy(ch.kind, "email");
+    strcpy(ch.name, o->pos[1]);
+    strcpy(ch.url, o->smtp);
+    strcpy(ch.sender, o->sender);
+    snprintf(ch.secret, sizeof ch.secret, "%s", o->secret ? o->secret : "");
+    return save_channel(s, &ch, err);
+}
+
 static int act_channel_add(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
+    if (o->smtp) return act_smtp_add(s, o, err);
     tu_channel ch = {.max_attempts = (int)num_opt(o->max_attempts, 8), .backoff_ms = num_opt(o->backoff, 1000),
                      .batch = (int)num_opt(o->batch, 1000), .since_campaign = o->all ? 0 : tu_inbox_last_id(ib)};
     if (o->npos != 2 || !o->webhook || !o->secret)
@@ -125,14 +155,7 @@ static int act_channel_add(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err
     strcpy(ch.name, o->pos[1]);
     strcpy(ch.url, o->webhook);
     strcpy(ch.secret, o->secret);
-    int64_t id;
-    int rc = tu_store_begin(s, err);
-    if (!rc) rc = tu_store_push_channel_add(s, &ch, &id, err);
-    if (!rc) rc = tu_store_commit(s, err);
-    else tu_store_rollback(s);
-    if (rc) return tu_cli_fail("push", err);
-    printf("%lld\n", (long long)id);
-    return TU_EXIT_OK;
+    return save_channel(s, &ch, err);
 }
 
 static int print_channel(void *ctx, const tu_channel *ch) {
