@@ -46,3 +46,19 @@ int tu_store_push_pref_set(tu_store *s, const tu_push_pref *p, tu_err *err) { re
 int tu_store_push_pref_scan(tu_store *s, tu_pref_scan_fn fn, void *ctx, tu_err *err) {
     return CALL(s, err, pref_scan, fn, ctx, err);
 }
+int tu_store_grant_list_add(tu_store *s, tu_grant_list *gl, tu_err *err) { return CALL(s, err, grant_list_add, gl, err); }
+int tu_store_grant_list_get(tu_store *s, int64_t id, tu_grant_list *out, tu_err *err) {
+    return CALL(s, err, grant_list_get, id, out, err);
+}
+int tu_store_grant_list_review(tu_store *s, int64_t id, const char *status, const char *by, tu_err *err) {
+    return CALL(s, err, grant_list_review, id, status, by, err);
+}
+int tu_store_grant_item_add(tu_store *s, const tu_grant_item *it, tu_err *err) {
+    return CALL(s, err, grant_item_add, it, err);
+}
+int tu_store_grant_item_scan(tu_store *s, int64_t list_id, tu_grant_item_fn fn, void *ctx, tu_err *err) {
+    return CALL(s, err, grant_item_scan, list_id, fn, ctx, err);
+}
+int tu_store_grant_approved_scan(tu_store *s, tu_grant_approved_fn fn, void *ctx, tu_err *err) {
+    return CALL(s, err, grant_approved_scan, fn, ctx, err);
+}

@@ -108,4 +108,29 @@ int tu_store_push_pref_set(tu_store *s, const tu_push_pref *p, tu_err *err);
 typedef int (*tu_pref_scan_fn)(void *ctx, const tu_push_pref *p);
 int tu_store_push_pref_scan(tu_store *s, tu_pref_scan_fn fn, void *ctx, tu_err *err);
 
+/* 免申即享 grant lists (see src/app/grant.h). A list is generated, then approved or rejected once. */
+typedef struct tu_grant_list {
+    int64_t id, policy_id;
+    int version;
+    char status[16];   /* generated | approved | rejected */
+    char reviewed_by[64];
+    char created_at[24], reviewed_at[24];
+} tu_grant_list;
+
+typedef struct tu_grant_item {
+    int64_t list_id, ent_id, benefit_fen;
+    char excluded[128]; /* "" or why the enterprise gets nothing */
+} tu_grant_item;
+
+int tu_store_grant_list_add(tu_store *s, tu_grant_list *gl, tu_err *err); /* fills gl->id */
+int tu_store_grant_list_get(tu_store *s, int64_t id, tu_grant_list *out, tu_err *err);
+int tu_store_grant_list_review(tu_store *s, int64_t id, const char *status, const char *by, tu_err *err);
+int tu_store_grant_item_add(tu_store *s, const tu_grant_item *it, tu_err *err);
+typedef int (*tu_grant_item_fn)(void *ctx, const tu_grant_item *it);
+/* The items of one list in enterprise order. */
+int tu_store_grant_item_scan(tu_store *s, int64_t list_id, tu_grant_item_fn fn, void *ctx, tu_err *err);
+/* Every granted (benefit > 0, not excluded) item of an approved list, with its list's policy. */
+typedef int (*tu_grant_approved_fn)(void *ctx, int64_t policy_id, const tu_grant_item *it);
+int tu_store_grant_approved_scan(tu_store *s, tu_grant_approved_fn fn, void *ctx, tu_err *err);
+
 #endif

@@ -20,6 +20,12 @@ struct tu_push_ops {
     int (*dead_scan)(void *impl, tu_dead_scan_fn fn, void *ctx, tu_err *err);
     int (*pref_set)(void *impl, const tu_push_pref *p, tu_err *err);
     int (*pref_scan)(void *impl, tu_pref_scan_fn fn, void *ctx, tu_err *err);
+    int (*grant_list_add)(void *impl, tu_grant_list *gl, tu_err *err);
+    int (*grant_list_get)(void *impl, int64_t id, tu_grant_list *out, tu_err *err);
+    int (*grant_list_review)(void *impl, int64_t id, const char *status, const char *by, tu_err *err);
+    int (*grant_item_add)(void *impl, const tu_grant_item *it, tu_err *err);
+    int (*grant_item_scan)(void *impl, int64_t list_id, tu_grant_item_fn fn, void *ctx, tu_err *err);
+    int (*grant_approved_scan)(void *impl, tu_grant_approved_fn fn, void *ctx, tu_err *err);
 };
 
 #endif

@@ -298,6 +298,94 @@ static int sq_pref_scan(void *impl, tu_pref_scan_fn fn, void *ctx, tu_err *err) 
     return rc;
 }
 
+static int sq_grant_list_add(void *impl, tu_grant_list *gl, tu_err *err) {
+    static const char sql[] = "INSERT INTO grant_list (policy_id, version, status, created_at) VALUES (?1, ?2, "
+                              "'generated', " NOW ")";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, gl->policy_id);
+    sqlite3_bind_int(st, 2, gl->version);
+    int rc = step_done(impl, st, "insert grant list", err);
+    if (!rc) gl->id = sqlite3_last_insert_rowid(tu__sq_db(impl));
+    return rc;
+}
+
+static int sq_grant_list_get(void *impl, int64_t id, tu_grant_list *out, tu_err *err) {
+    static const char sql[] = "SELECT policy_id, version, status, reviewed_by, created_at, reviewed_at FROM "
+                              "grant_list WHERE id = ?1";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st), rc = TU_OK;
+    if (step == SQLITE_ROW) {
+        out->id = id;
+        out->policy_id = sqlite3_column_int64(st, 0);
+        out->version = sqlite3_column_int(st, 1);
+        tu__sq_col_copy(st, 2, out->status, sizeof out->status);
+        tu__sq_col_copy(st, 3, out->reviewed_by, sizeof out->reviewed_by);
+        tu__sq_col_copy(st, 4, out->created_at, sizeof out->created_at);
+        tu__sq_col_copy(st, 5, out->reviewed_at, sizeof out->reviewed_at);
+    } else {
+        rc = step == SQLITE_DONE ? tu_err_set(err, TU_ENOTFOUND, "no grant list %lld", (long long)id)
+                                 : tu__sq_fail(impl, err, "read grant list");
+    }
+    tu__sq_done(st);
+    return rc;
+}
+
+static int sq_grant_list_review(void *impl, int64_t id, const char *status, const char *by, tu_err *err) {
+    static const char sql[] = "UPDATE grant_list SET status = ?2, reviewed_by = ?3, reviewed_at = " NOW
+                              " WHERE id = ?1 AND status = 'generated'";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
+    int rc = step_done(impl, st, "review grant list", err);
+    if (!rc && sqlite3_changes(tu__sq_db(impl)) == 0)
+        rc = tu_err_set(err, TU_ESTATE, "grant list %lld is not awaiting review", (long long)id);
+    return rc;
+}
+
+static int sq_grant_item_add(void *impl, const tu_grant_item *it, tu_err *err) {
+    static const char sql[] = "INSERT INTO grant_item (list_id, ent_id, benefit_fen, excluded) VALUES (?1, ?2, ?3, ?4)";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, it->list_id);
+    sqlite3_bind_int64(st, 2, it->ent_id);
+    sqlite3_bind_int64(st, 3, it->benefit_fen);
+    sqlite3_bind_text(st, 4, it->excluded, -1, SQLITE_TRANSIENT);
+    return step_done(impl, st, "insert grant item", err);
+}
+
+static int scan_items(void *impl, sqlite3_stmt *st, tu_grant_item_fn fn, tu_grant_approved_fn afn, void *ctx,
+                      tu_err *err) {
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tu_grant_item it;
+        it.list_id = sqlite3_column_int64(st, 0);
+        it.ent_id = sqlite3_column_int64(st, 1);
+        it.benefit_fen = sqlite3_column_int64(st, 2);
+        tu__sq_col_copy(st, 3, it.excluded, sizeof it.excluded);
+        if (fn ? fn(ctx, &it) : afn(ctx, sqlite3_column_int64(st, 4), &it)) break;
+    }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan grant items");
+    tu__sq_done(st);
+    return rc;
+}
+
+static int sq_grant_item_scan(void *impl, int64_t list_id, tu_grant_item_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] = "SELECT list_id, ent_id, benefit_fen, excluded FROM grant_item WHERE list_id = ?1 "
+                              "ORDER BY ent_id";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, list_id);
+    return scan_items(impl, st, fn, NULL, ctx, err);
+}
+
+static int sq_grant_approved_scan(void *impl, tu_grant_approved_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] = "SELECT i.list_id, i.ent_id, i.benefit_fen, i.excluded, l.policy_id FROM grant_item i "
+                              "JOIN grant_list l ON l.id = i.list_id WHERE l.status = 'approved' AND "
+                              "i.benefit_fen > 0 AND i.excluded = '' ORDER BY i.ent_id";
+    STMT(impl, st, sql, err);
+    return scan_items(impl, st, NULL, fn, ctx, err);
+}
+
 const struct tu_push_ops tu__sqlite_push_ops = {
     .campaign_add = sq_campaign_add,
     .campaign_scan = sq_campaign_scan,
@@ -313,4 +401,10 @@ const struct tu_push_ops tu__sqlite_push_ops = {
     .dead_scan = sq_dead_scan,
     .pref_set = sq_pref_set,
     .pref_scan = sq_pref_scan,
+    .grant_list_add = sq_grant_list_add,
+    .grant_list_get = sq_grant_list_get,
+    .grant_list_review = sq_grant_list_review,
+    .grant_item_add = sq_grant_item_add,
+    .grant_item_scan = sq_grant_item_scan,
+    .grant_approved_scan = sq_grant_approved_scan,
 };
