@@ -62,3 +62,11 @@ int tu_store_grant_item_scan(tu_store *s, int64_t list_id, tu_grant_item_fn fn, 
 int tu_store_grant_approved_scan(tu_store *s, tu_grant_approved_fn fn, void *ctx, tu_err *err) {
     return CALL(s, err, grant_approved_scan, fn, ctx, err);
 }
+int tu_store_sub_add(tu_store *s, tu_subscription *sub, tu_err *err) { return CALL(s, err, sub_add, sub, err); }
+int tu_store_sub_scan(tu_store *s, tu_sub_fn fn, void *ctx, tu_err *err) { return CALL(s, err, sub_scan, fn, ctx, err); }
+int tu_store_alert_add(tu_store *s, int64_t sub_id, int64_t policy_id, int *created, tu_err *err) {
+    return CALL(s, err, alert_add, sub_id, policy_id, created, err);
+}
+int tu_store_alert_scan(tu_store *s, const char *owner, tu_alert_fn fn, void *ctx, tu_err *err) {
+    return CALL(s, err, alert_scan, owner, fn, ctx, err);
+}

@@ -133,4 +133,21 @@ int tu_store_grant_item_scan(tu_store *s, int64_t list_id, tu_grant_item_fn fn, 
 typedef int (*tu_grant_approved_fn)(void *ctx, int64_t policy_id, const tu_grant_item *it);
 int tu_store_grant_approved_scan(tu_store *s, tu_grant_approved_fn fn, void *ctx, tu_err *err);
 
+/* Subscriptions to the public policy library; empty fields match anything. keywords: space-separated, all must
+ * occur in the title, summary or keywords of the policy. */
+typedef struct tu_subscription {
+    int64_t id;
+    char owner[64];
+    char keywords[256], category[32], department[256], city[16];
+} tu_subscription;
+
+int tu_store_sub_add(tu_store *s, tu_subscription *sub, tu_err *err); /* fills sub->id */
+typedef int (*tu_sub_fn)(void *ctx, const tu_subscription *sub);
+int tu_store_sub_scan(tu_store *s, tu_sub_fn fn, void *ctx, tu_err *err);
+/* Records that policy_id matched subscription sub_id; idempotent, *created says whether it is new. */
+int tu_store_alert_add(tu_store *s, int64_t sub_id, int64_t policy_id, int *created, tu_err *err);
+/* The alerts of one owner, newest first: fn gets the subscription id, the policy id and when. */
+typedef int (*tu_alert_fn)(void *ctx, int64_t sub_id, int64_t policy_id, const char *at);
+int tu_store_alert_scan(tu_store *s, const char *owner, tu_alert_fn fn, void *ctx, tu_err *err);
+
 #endif

@@ -26,6 +26,10 @@ struct tu_push_ops {
     int (*grant_item_add)(void *impl, const tu_grant_item *it, tu_err *err);
     int (*grant_item_scan)(void *impl, int64_t list_id, tu_grant_item_fn fn, void *ctx, tu_err *err);
     int (*grant_approved_scan)(void *impl, tu_grant_approved_fn fn, void *ctx, tu_err *err);
+    int (*sub_add)(void *impl, tu_subscription *sub, tu_err *err);
+    int (*sub_scan)(void *impl, tu_sub_fn fn, void *ctx, tu_err *err);
+    int (*alert_add)(void *impl, int64_t sub_id, int64_t policy_id, int *created, tu_err *err);
+    int (*alert_scan)(void *impl, const char *owner, tu_alert_fn fn, void *ctx, tu_err *err);
 };
 
 #endif

@@ -386,6 +386,62 @@ static int sq_grant_approved_scan(void *impl, tu_grant_approved_fn fn, void *ctx
     return scan_items(impl, st, NULL, fn, ctx, err);
 }
 
+static int sq_sub_add(void *impl, tu_subscription *sub, tu_err *err) {
+    static const char sql[] = "INSERT INTO subscription (owner, keywords, category, department, city, created_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, " NOW ")";
+    STMT(impl, st, sql, err);
+    const char *v[] = {sub->owner, sub->keywords, sub->category, sub->department, sub->city};
+    for (int i = 0; i < 5; i++) sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_TRANSIENT);
+    int rc = step_done(impl, st, "insert subscription", err);
+    if (!rc) sub->id = sqlite3_last_insert_rowid(tu__sq_db(impl));
+    return rc;
+}
+
+static int sq_sub_scan(void *impl, tu_sub_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] = "SELECT id, owner, keywords, category, department, city FROM subscription ORDER BY id";
+    STMT(impl, st, sql, err);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tu_subscription sub;
+        sub.id = sqlite3_column_int64(st, 0);
+        tu__sq_col_copy(st, 1, sub.owner, sizeof sub.owner);
+        tu__sq_col_copy(st, 2, sub.keywords, sizeof sub.keywords);
+        tu__sq_col_copy(st, 3, sub.category, sizeof sub.category);
+        tu__sq_col_copy(st, 4, sub.department, sizeof sub.department);
+        tu__sq_col_copy(st, 5, sub.city, sizeof sub.city);
+        if (fn(ctx, &sub)) break;
+    }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan subscriptions");
+    tu__sq_done(st);
+    return rc;
+}
+
+static int sq_alert_add(void *impl, int64_t sub_id, int64_t policy_id, int *created, tu_err *err) {
+    static const char sql[] = "INSERT INTO subscription_alert (subscription_id, policy_id, created_at) VALUES (?1, "
+                              "?2, " NOW ") ON CONFLICT DO NOTHING";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, sub_id);
+    sqlite3_bind_int64(st, 2, policy_id);
+    int rc = step_done(impl, st, "insert alert", err);
+    *created = !rc && sqlite3_changes(tu__sq_db(impl)) > 0;
+    return rc;
+}
+
+static int sq_alert_scan(void *impl, const char *owner, tu_alert_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] = "SELECT a.subscription_id, a.policy_id, a.created_at FROM subscription_alert a JOIN "
+                              "subscription s ON s.id = a.subscription_id WHERE s.owner = ?1 ORDER BY a.created_at "
+                              "DESC, a.policy_id DESC";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_text(st, 1, owner, -1, SQLITE_TRANSIENT);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2)))
+            break;
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan alerts");
+    tu__sq_done(st);
+    return rc;
+}
+
 const struct tu_push_ops tu__sqlite_push_ops = {
     .campaign_add = sq_campaign_add,
     .campaign_scan = sq_campaign_scan,
@@ -407,4 +463,8 @@ const struct tu_push_ops tu__sqlite_push_ops = {
     .grant_item_add = sq_grant_item_add,
     .grant_item_scan = sq_grant_item_scan,
     .grant_approved_scan = sq_grant_approved_scan,
+    .sub_add = sq_sub_add,
+    .sub_scan = sq_sub_scan,
+    .alert_add = sq_alert_add,
+    .alert_scan = sq_alert_scan,
 };
