@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/campaign.h"
+#include "app/subscription.h"
 #include "core/alloc.h"
 #include "core/num.h"
 
@@ -367,11 +368,13 @@ static int publish_tx(tu_store *s, int64_t id, const roaring_bitmap_t *eligible,
     json_t *doc = rc ? NULL : parse_doc(v.doc, err);
     if (!rc && !doc) rc = TU_ECORRUPT;
     if (!rc) rc = tu_app_policy_run_tests(doc, err);
-    json_decref(doc);
     v.published = 1;
+    int alerts = 0;
     if (!rc) rc = tu_store_policy_put_version(s, &v, err);
     if (!rc) rc = tu_store_policy_set_status(s, id, tu_policy_status_name(next), err);
     if (!rc) rc = record_campaigns(s, &v, eligible, previous, campaign_id, err);
+    if (!rc) rc = tu_app_alert_new_policy(s, id, doc, &alerts, err);
+    json_decref(doc);
     tu_store_policy_version_clear(&v);
     return rc;
 }

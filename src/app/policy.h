@@ -63,7 +63,8 @@ int tu_app_policy_preview(tu_store *s, int64_t id, tu_err *err);
  * Refused (TU_EVALIDATION) while a rule test fails. `eligible` is the set of enterprise ids that qualify under
  * the version being published (from match/); it is recorded as one campaign in the same transaction ("publish",
  * or for a revision "revision_gained" = newly eligible and "revision_lost" = no longer eligible against the
- * previous campaign). *campaign_id (may be NULL) receives the publish/gained campaign. Own transaction. */
+ * previous campaign), and raises the alerts of matching subscriptions (app/subscription.h), all in the same
+ * transaction. *campaign_id (may be NULL) receives the publish/gained campaign. Own transaction. */
 int tu_app_policy_publish(tu_store *s, int64_t id, const roaring_bitmap_t *eligible, int64_t *campaign_id,
                           tu_err *err);
 /* The same for a revision when the caller knows the eligible set under the version in force before it

@@ -31,5 +31,6 @@ int tu_cli_wants_help(int argc, char **argv);
 TU_CMD(version);
 TU_CMD(policy);
 TU_CMD(push);
+TU_CMD(grant);
 
 #endif

@@ -31,12 +31,15 @@ static const char help[] =
     "  run [--once]                   the delivery worker (SIGTERM/SIGINT stop it after the current batch;\n"
     "                                 --once: until nothing is left to send, waiting through backoffs)\n"
     "  dead                           the dead-letter list: batches given up after max attempts\n"
+    "  subscribe OWNER [--keywords \"W W\"] [--category C] [--department D] [--city CODE]\n"
+    "                                 subscribe OWNER (\"ent:12\", a user name) to new policies that match\n"
+    "  alerts OWNER                   OWNER's alerts: subscription, policy, when\n"
     "\n"
     "Options: --db PATH (default $TECHUP_DB or var/techup.db).\n";
 
 typedef struct opts {
     const char *db, *gained, *lost, *webhook, *secret, *max_attempts, *backoff, *batch, *max_week, *email,
-        *digest, *smtp, *sender;
+        *digest, *smtp, *sender, *keywords, *category, *department, *city;
     int once, all, off;
     const char *pos[4];
     int npos;
@@ -49,7 +52,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"--webhook", &o->webhook}, {"--secret", &o->secret},       {"--max-attempts", &o->max_attempts},
         {"--backoff-ms", &o->backoff}, {"--batch", &o->batch},      {"--max-per-week", &o->max_week},
         {"--email", &o->email},   {"--digest", &o->digest},         {"--smtp", &o->smtp},
-        {"--sender", &o->sender}, {NULL, NULL},
+        {"--sender", &o->sender}, {"--keywords", &o->keywords},     {"--category", &o->category},
+        {"--department", &o->department}, {"--city", &o->city},   {NULL, NULL},
     };
     const tu_cli_switch switches[] = {{"--once", &o->once}, {"--all", &o->all}, {"--off", &o->off}, {NULL, NULL}};
     int rc = tu_cli_parse_switches("push", argc, argv, flags, switches, o->pos, 4, &o->npos);
@@ -211,6 +215,30 @@ static int act_run(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
     return rc ? tu_cli_fail("push", err) : TU_EXIT_OK;
 }
 
+static int act_subscribe(tu_store *s, const opts *o, tu_err *err) {
+    tu_subscription sub = {0};
+    const char *v[] = {o->pos[1], o->keywords, o->category, o->department, o->city};
+    char *dst[] = {sub.owner, sub.keywords, sub.category, sub.department, sub.city};
+    size_t cap[] = {sizeof sub.owner, sizeof sub.keywords, sizeof sub.category, sizeof sub.department, sizeof sub.city};
+    for (int i = 0; i < 5; i++) {
+        if (v[i] && strlen(v[i]) >= cap[i]) return tu_cli_usage_error("push", "'%s' is too long", v[i]);
+        snprintf(dst[i], cap[i], "%s", v[i] ? v[i] : "");
+    }
+    int rc = tu_store_begin(s, err);
+    if (!rc) rc = tu_store_sub_add(s, &sub, err);
+    if (!rc) rc = tu_store_commit(s, err);
+    else tu_store_rollback(s);
+    if (rc) return tu_cli_fail("push", err);
+    printf("%lld\n", (long long)sub.id);
+    return TU_EXIT_OK;
+}
+
+static int print_alert(void *ctx, int64_t sub_id, int64_t policy_id, const char *at) {
+    (void)ctx;
+    printf("%lld\t%lld\t%s\n", (long long)sub_id, (long long)policy_id, at);
+    return 0;
+}
+
 static int scan_rc(int rc, tu_err *err) { return rc ? tu_cli_fail("push", err) : TU_EXIT_OK; }
 
 static int dispatch(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
@@ -220,6 +248,8 @@ static int dispatch(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
     if (strcmp(act, "dead") == 0) return scan_rc(tu_store_push_dead_scan(s, print_dead, NULL, err), err);
     if (strcmp(act, "channel-add") == 0) return act_channel_add(s, ib, o, err);
     if (strcmp(act, "run") == 0) return act_run(s, ib, o, err);
+    if (o->npos == 2 && strcmp(act, "subscribe") == 0) return act_subscribe(s, o, err);
+    if (o->npos == 2 && strcmp(act, "alerts") == 0) return scan_rc(tu_store_alert_scan(s, o->pos[1], print_alert, NULL, err), err);
     long long ent = o->npos > 1 ? parse_id(o->pos[1]) : -1;
     if (ent < 0) return tu_cli_usage_error("push", "%s needs an enterprise id", act);
     if (strcmp(act, "inbox") == 0) return act_inbox(s, ib, ent, err);

@@ -8,6 +8,7 @@ static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
     {"policy", tu_cmd_policy, "add, edit, show, list, publish and withdraw policies"},
     {"push", tu_cmd_push, "push campaigns: inbox, channels, the delivery worker"},
+    {"grant", tu_cmd_grant, "免申即享 grant lists: generate, review, export"},
 };
 
 static void usage(FILE *f) {

@@ -1,10 +1,9 @@
 /* subscription.c — matching subscriptions against newly published policies (see subscription.h). Workload: one
  * pass over the subscriptions per publication. */
-#include "push/subscription.h"
+#include "app/subscription.h"
 
 #include <string.h>
 
-#include "store/policy.h"
 
 static int has_text(const json_t *doc, const char *word, size_t len) {
     const char *fields[] = {"title", "summary"};
@@ -60,7 +59,7 @@ static int field_is(const char *want, const json_t *doc, const char *field) {
     return !*want || (v && strcmp(want, v) == 0);
 }
 
-int tu_push_sub_matches(const tu_subscription *sub, const json_t *doc) {
+int tu_app_sub_matches(const tu_subscription *sub, const json_t *doc) {
     return field_is(sub->category, doc, "category") && field_is(sub->department, doc, "department") &&
            city_match(sub->city, doc) && keywords_match(sub->keywords, doc);
 }
@@ -75,28 +74,18 @@ typedef struct alerting {
 
 static int alert_one(void *ctx, const tu_subscription *sub) {
     alerting *a = ctx;
-    if (!tu_push_sub_matches(sub, a->doc)) return 0;
+    if (!tu_app_sub_matches(sub, a->doc)) return 0;
     int created = 0;
     a->rc = tu_store_alert_add(a->s, sub->id, a->policy_id, &created, a->err);
     a->raised += created;
     return a->rc != TU_OK;
 }
 
-int tu_push_alert_new_policy(tu_store *s, int64_t policy_id, int *raised, tu_err *err) {
-    tu_policy_version v;
-    int rc = tu_store_policy_version(s, policy_id, 0, &v, err);
-    if (rc) return rc;
-    json_t *doc = json_loads(v.doc, 0, NULL);
-    int published = v.published;
-    tu_store_policy_version_clear(&v);
-    if (!doc) return tu_err_set(err, TU_ECORRUPT, "stored policy %lld does not parse", (long long)policy_id);
+int tu_app_alert_new_policy(tu_store *s, int64_t policy_id, const json_t *doc, int *raised, tu_err *err) {
     alerting a = {s, policy_id, doc, 0, TU_OK, err};
-    rc = published ? tu_store_begin(s, err) : tu_err_set(err, TU_ESTATE, "policy %lld is not published", (long long)policy_id);
-    if (!rc) rc = tu_store_sub_scan(s, alert_one, &a, err);
+    if (!tu_store_in_tx(s)) return tu_err_set(err, TU_ESTATE, "alerts are raised inside the publish transaction");
+    int rc = tu_store_sub_scan(s, alert_one, &a, err);
     if (!rc) rc = a.rc;
-    if (!rc) rc = tu_store_commit(s, err);
-    else tu_store_rollback(s);
-    json_decref(doc);
     if (raised) *raised = rc ? 0 : a.raised;
     return rc;
 }

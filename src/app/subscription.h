@@ -6,17 +6,18 @@
  * none (province-wide) or lists an area containing it or contained in it ("440000" contains "440300"). Alerts are idempotent per
  * (subscription, policy).
  */
-#ifndef TU_PUSH_SUBSCRIPTION_H
-#define TU_PUSH_SUBSCRIPTION_H
+#ifndef TU_APP_SUBSCRIPTION_H
+#define TU_APP_SUBSCRIPTION_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "store/push.h"
 
 /* Whether policy document doc matches sub. */
-int tu_push_sub_matches(const tu_subscription *sub, const json_t *doc);
-/* Raises the alerts of the version of policy_id last published (call after publish). Own transaction; *raised
- * (may be NULL) receives the number of new alerts. */
-int tu_push_alert_new_policy(tu_store *s, int64_t policy_id, int *raised, tu_err *err);
+int tu_app_sub_matches(const tu_subscription *sub, const json_t *doc);
+/* Raises the alerts of a newly published policy document; called by tu_app_policy_publish inside its
+ * transaction (so a publication and its alerts commit together). *raised receives the number of new alerts. */
+int tu_app_alert_new_policy(tu_store *s, int64_t policy_id, const json_t *doc, int *raised, tu_err *err);
 
 #endif
