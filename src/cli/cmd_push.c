@@ -7,7 +7,9 @@
 #include "cli/opts.h"
 #include "core/alloc.h"
 #include "push/change.h"
+#include "core/num.h"
 #include "push/inbox.h"
+#include "push/remind.h"
 #include "push/worker.h"
 
 static const char help[] =
@@ -34,12 +36,14 @@ static const char help[] =
     "  subscribe OWNER [--keywords \"W W\"] [--category C] [--department D] [--city CODE]\n"
     "                                 subscribe OWNER (\"ent:12\", a user name) to new policies that match\n"
     "  alerts OWNER                   OWNER's alerts: subscription, policy, when\n"
+    "  remind [--days N]              record reminder campaigns for application windows closing within N days\n"
+    "                                 (default 7; the worker does this on each pass)\n"
     "\n"
     "Options: --db PATH (default $TECHUP_DB or var/techup.db).\n";
 
 typedef struct opts {
     const char *db, *gained, *lost, *webhook, *secret, *max_attempts, *backoff, *batch, *max_week, *email,
-        *digest, *smtp, *sender, *keywords, *category, *department, *city;
+        *digest, *smtp, *sender, *keywords, *category, *department, *city, *days;
     int once, all, off;
     const char *pos[4];
     int npos;
@@ -53,7 +57,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"--backoff-ms", &o->backoff}, {"--batch", &o->batch},      {"--max-per-week", &o->max_week},
         {"--email", &o->email},   {"--digest", &o->digest},         {"--smtp", &o->smtp},
         {"--sender", &o->sender}, {"--keywords", &o->keywords},     {"--category", &o->category},
-        {"--department", &o->department}, {"--city", &o->city},   {NULL, NULL},
+        {"--department", &o->department}, {"--city", &o->city},   {"--days", &o->days},
+        {NULL, NULL},
     };
     const tu_cli_switch switches[] = {{"--once", &o->once}, {"--all", &o->all}, {"--off", &o->off}, {NULL, NULL}};
     int rc = tu_cli_parse_switches("push", argc, argv, flags, switches, o->pos, 4, &o->npos);
@@ -248,6 +253,14 @@ static int dispatch(tu_store *s, tu_inbox *ib, const opts *o, tu_err *err) {
     if (strcmp(act, "dead") == 0) return scan_rc(tu_store_push_dead_scan(s, print_dead, NULL, err), err);
     if (strcmp(act, "channel-add") == 0) return act_channel_add(s, ib, o, err);
     if (strcmp(act, "run") == 0) return act_run(s, ib, o, err);
+    if (strcmp(act, "remind") == 0) {
+        long days = num_opt(o->days, 7);
+        int created = 0;
+        if (days < 0) return tu_cli_usage_error("push", "--days takes a positive number");
+        if (tu_push_remind(s, ib, tu_date_today(), (int)days, &created, err)) return tu_cli_fail("push", err);
+        printf("%d reminder campaign(s)\n", created);
+        return TU_EXIT_OK;
+    }
     if (o->npos == 2 && strcmp(act, "subscribe") == 0) return act_subscribe(s, o, err);
     if (o->npos == 2 && strcmp(act, "alerts") == 0) return scan_rc(tu_store_alert_scan(s, o->pos[1], print_alert, NULL, err), err);
     long long ent = o->npos > 1 ? parse_id(o->pos[1]) : -1;

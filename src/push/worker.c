@@ -11,12 +11,14 @@
 #include "core/alloc.h"
 #include "core/num.h"
 #include "push/email.h"
+#include "push/remind.h"
 #include "push/webhook.h"
 #include "store/policy.h"
 
 enum { K_WEBHOOK, K_EMAIL, K_COUNT };
 static const char *const kinds[K_COUNT] = {"webhook", "email"};
 #define MAX_BACKOFF_MS 3600000LL
+#define REMIND_DAYS 7 /* reminders go out this many days before an application window closes */
 
 typedef struct prefs {
     tu_push_pref *p; /* sorted by (ent_id, channel_kind), as scanned */
@@ -280,7 +282,8 @@ static int add_chan(void *ctx, const tu_channel *ch) {
 
 static int one_pass(run *r) {
     chans cs = {0};
-    int rc = tu_inbox_refresh(r->ib, r->s, r->err);
+    int rc = tu_push_remind(r->s, r->ib, tu_date_today(), REMIND_DAYS, NULL, r->err);
+    if (!rc) rc = tu_inbox_refresh(r->ib, r->s, r->err);
     if (!rc) rc = tu_store_push_channel_scan(r->s, add_chan, &cs, r->err);
     this_week(r->week);
     r->wait_until = 0;

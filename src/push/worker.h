@@ -8,6 +8,8 @@
  * (backoff_ms * 2^(attempt-1), at most one hour) and moved to the dead-letter list after max_attempts failures,
  * the cursor then moving on. Preferences: an enterprise that turned a channel kind off is skipped; one with a
  * weekly cap gets at most that many messages a week on that kind (counted in the same transaction as the cursor).
+ * Each pass also records the due reminder campaigns (remind.h, 7 days ahead) and sends due e-mail digests
+ * (email.h) through "email" channels.
  */
 #ifndef TU_PUSH_WORKER_H
 #define TU_PUSH_WORKER_H
