@@ -219,12 +219,10 @@ static int send_batch(run *r, const target *t, tu_cursor *cur) {
     return commit_batch(r, t, cur, n, r->ids, keep, ok, key, perr.msg);
 }
 
-/* Sends what is due of one (campaign, channel). */
-static int deliver(run *r, target *t) {
-    tu_cursor cur;
-    int rc = tu_store_push_cursor_get(r->s, t->c.id, t->ch->id, &cur, r->err);
-    if (rc == TU_ENOTFOUND) rc = TU_OK;
-    if (rc || cur.done) return rc;
+/* Sends batches from cur until done, stopped or waiting for a retry. */
+static int deliver_from(run *r, target *t, tu_cursor *c) {
+    tu_cursor cur = *c;
+    int rc = TU_OK;
     while (!rc && !cur.done) {
         if (r->o->stop && *r->o->stop) return TU_OK;
         if (cur.next_at_ms > now_ms()) {
@@ -237,6 +235,20 @@ static int deliver(run *r, target *t) {
         }
         rc = send_batch(r, t, &cur);
     }
+    return rc;
+}
+
+/* Sends what is due of one (campaign, channel). */
+static int deliver(run *r, target *t) {
+    tu_cursor cur;
+    int rc = tu_store_push_cursor_get(r->s, t->c.id, t->ch->id, &cur, r->err);
+    if (rc == TU_ENOTFOUND) rc = TU_OK;
+    if (rc || cur.done) return rc;
+    tu_policy_version v = {0}; /* the titles, read only for campaigns with work left */
+    if (tu_store_policy_version(r->s, t->c.policy_id, t->c.version, &v, NULL) == TU_OK)
+        t->title_zh = v.title_zh, t->title_en = v.title_en;
+    rc = deliver_from(r, t, &cur);
+    tu_store_policy_version_clear(&v);
     return rc;
 }
 
@@ -254,11 +266,7 @@ static int deliver_channel(run *r, const tu_channel *ch) {
         t.set = tu_inbox_campaign_at(r->ib, i, &t.c);
         if (!t.set || t.c.id <= ch->since_campaign) continue;
         t.total = (int64_t)roaring_bitmap_get_cardinality(t.set);
-        tu_policy_version v = {0};
-        if (tu_store_policy_version(r->s, t.c.policy_id, t.c.version, &v, NULL) == TU_OK)
-            t.title_zh = v.title_zh, t.title_en = v.title_en;
         rc = deliver(r, &t);
-        tu_store_policy_version_clear(&v);
     }
     return rc;
 }
@@ -282,7 +290,9 @@ static int add_chan(void *ctx, const tu_channel *ch) {
 
 static int one_pass(run *r) {
     chans cs = {0};
-    int rc = tu_push_remind(r->s, r->ib, tu_date_today(), REMIND_DAYS, NULL, r->err);
+    prefs_free(&r->pf); /* preferences may have changed since the last pass */
+    int rc = prefs_load(r->s, &r->pf, r->err);
+    if (!rc) rc = tu_push_remind(r->s, r->ib, tu_date_today(), REMIND_DAYS, NULL, r->err);
     if (!rc) rc = tu_inbox_refresh(r->ib, r->s, r->err);
     if (!rc) rc = tu_store_push_channel_scan(r->s, add_chan, &cs, r->err);
     this_week(r->week);
@@ -299,7 +309,6 @@ int tu_push_run(tu_store *s, tu_inbox *ib, const tu_push_run_opts *o, tu_push_st
     tu_push_stats local = {0};
     run r = {.s = s, .ib = ib, .o = o, .st = stats ? stats : &local, .err = err};
     int rc = tu_webhook_open(&r.wh, err);
-    if (!rc) rc = prefs_load(s, &r.pf, err);
     while (!rc && !(o->stop && *o->stop)) {
         rc = one_pass(&r);
         if (rc || (o->once && !r.wait_until)) break;
