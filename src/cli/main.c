@@ -5,10 +5,19 @@
 #include "cli/cli.h"
 
 static const tu_command commands[] = {
+    {"gen", tu_cmd_gen, "write a synthetic province as enterprise CSV"},
+    {"import", tu_cmd_import, "import enterprises from a CSV file"},
+    {"export", tu_cmd_export, "write the registry as enterprise CSV"},
     {"version", tu_cmd_version, "print version information"},
     {"policy", tu_cmd_policy, "add, edit, show, list, publish and withdraw policies"},
     {"push", tu_cmd_push, "push campaigns: inbox, channels, the delivery worker"},
     {"grant", tu_cmd_grant, "免申即享 grant lists: generate, review, export"},
+    {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
+    {"user", tu_cmd_user, "add, list, disable, enable or reset users"},
+    {"audit", tu_cmd_audit, "verify the audit trail's hash chain"},
+    {"eval", tu_cmd_eval, "evaluate a JsonLogic rule on data (standard semantics)"},
+    {"explain", tu_cmd_explain, "explain why an enterprise is or is not eligible for a rule"},
+    {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
 };
 
 static void usage(FILE *f) {
