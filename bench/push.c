@@ -87,7 +87,7 @@ static json_t *sample_policy(const char *code) {
     json_t *doc = json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:{s:b},s:s}", "code", code, "title", "zh", "设备更新奖励",
                             "en", "Equipment renewal reward", "department", "广东省工业和信息化厅", "doc_number",
                             "粤办函〔2023〕293号", "category", "equipment_reward", "valid_from", "2023-01-01",
-                            "eligibility", "!!", 1, "mode", "apply");
+                            "rule", "!!", 1, "mode", "apply");
     return doc;
 }
 

@@ -11,6 +11,7 @@
 #include "app/subscription.h"
 #include "core/alloc.h"
 #include "core/num.h"
+#include "rules/ruletest.h"
 
 /* ---- statuses and the transition table ---- */
 
@@ -63,7 +64,8 @@ static const struct field {
     {"code", F_CODE, 1},        {"title", F_LANG, 1},        {"summary", F_LANG, 0},     {"department", F_TEXT, 1},
     {"doc_number", F_TEXT, 1},  {"category", F_CATEGORY, 1}, {"full_text", F_TEXT, 0},   {"valid_from", F_DATE, 1},
     {"valid_to", F_DATE, 0},    {"apply_from", F_DATE, 0},   {"apply_to", F_DATE, 0},    {"effective_from", F_DATE, 0},
-    {"eligibility", F_RULE, 1}, {"benefit", F_RULE, 0},      {"mode", F_MODE, 1},        {"groups", F_STRLIST, 0},
+    {"rule", F_RULE, 0},        {"rule_text", F_TEXT, 0},    {"benefit", F_RULE, 0},     {"benefit_text", F_TEXT, 0},
+    {"mode", F_MODE, 1},        {"groups", F_STRLIST, 0},
     {"cities", F_STRLIST, 0},   {"keywords", F_STRLIST, 0},  {"cap_fen", F_FEN, 0},      {"tests", F_TESTS, 0},
     {"status", F_META, 0},      {"version", F_META, 0},
 };
@@ -114,14 +116,15 @@ static int check_tests(const char *name, const json_t *v, tu_err *err) {
     size_t i;
     json_t *t;
     if (!json_is_array(v)) return bad(err, name, "%s: %s", "a list of fixtures");
+    static const char *const expects[] = {"eligible", "not_eligible", "unknown", NULL};
     json_array_foreach(v, i, t) {
-        json_t *el = json_object_get(t, "eligible"), *b = json_object_get(t, "benefit_fen");
-        if (!json_is_object(t) || !json_is_object(json_object_get(t, "data")) ||
-            !(json_is_boolean(el) || json_is_null(el) || (json_is_string(el) && strcmp(json_string_value(el), "unknown") == 0)) ||
-            (b && !(json_is_integer(b) && json_integer_value(b) >= 0)))
+        const char *ex = json_string_value(json_object_get(t, "expect"));
+        json_t *b = json_object_get(t, "benefit");
+        if (!json_is_object(t) || !json_is_object(json_object_get(t, "enterprise")) || !ex || !in_list(ex, expects) ||
+            (b && !json_is_string(b)))
             return bad(err, name, "%s: %s",
-                       "each fixture is {\"name\":..., \"data\":{...}, \"eligible\":true|false|\"unknown\", "
-                       "\"benefit_fen\":N (optional)}");
+                       "each fixture is {\"name\", \"enterprise\":{...}, \"project\":{...}, \"expect\": eligible | "
+                       "not_eligible | unknown, \"benefit\": \"yuan\" (optional)} (docs/rules.md)");
     }
     return TU_OK;
 }
@@ -177,6 +180,10 @@ int tu_policy_doc_check(const json_t *doc, tu_err *err) {
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i].required && !json_object_get(doc, fields[i].name))
             return bad(err, fields[i].name, "%s: %s", "is required");
+    if (!json_object_get(doc, "rule") == !json_object_get(doc, "rule_text"))
+        return bad(err, "rule", "%s: %s", "one of \"rule\" (JsonLogic) or \"rule_text\" (readable syntax) is required");
+    if (json_object_get(doc, "benefit") && json_object_get(doc, "benefit_text"))
+        return bad(err, "benefit", "%s: %s", "give \"benefit\" or \"benefit_text\", not both");
     int rc = check_order(doc, "valid_from", "valid_to", err);
     if (!rc) rc = check_order(doc, "apply_from", "apply_to", err);
     if (!rc) rc = check_order(doc, "valid_from", "effective_from", err);
@@ -185,12 +192,30 @@ int tu_policy_doc_check(const json_t *doc, tu_err *err) {
 
 /* ---- rule tests ---- */
 
-/* The default runner: fixtures are checked for form by tu_policy_doc_check; evaluation needs the rules module. */
+/* The default runner: the rules module's (rules/ruletest.h) — static checks of the rule and formula, then every
+ * fixture; the FAIL lines make the report. */
 static int default_runner(const json_t *doc, int *failed, char *report, size_t n, tu_err *err) {
-    (void)doc, (void)err;
-    *failed = 0;
-    if (n) report[0] = '\0';
-    return TU_OK;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    tu_ruletest_summary sum;
+    json_t *tests = json_object_get(doc, "tests") ? NULL : json_array();
+    if (tests) json_object_set_new((json_t *)doc, "tests", tests); /* no fixtures: still run the static checks */
+    int rc = tu_ruletest_run(doc, f, &sum, err);
+    if (tests) json_object_del((json_t *)doc, "tests");
+    fclose(f);
+    *failed = sum.failed;
+    size_t k = 0;
+    for (char *line = out; line && *line && k + 1 < n;) {
+        char *end = strchr(line, '\n');
+        size_t l = end ? (size_t)(end - line) : strlen(line);
+        if (strncmp(line, "FAIL", 4) == 0) k += (size_t)snprintf(report + k, n - k, "%s%.*s", k ? "; " : "", (int)l, line);
+        line = end ? end + 1 : line + l;
+    }
+    if (n) report[k < n ? k : n - 1] = '\0';
+    free(out);
+    return rc;
 }
 
 static tu_policy_test_runner test_runner = default_runner;

@@ -3,8 +3,8 @@
  * date and "as of" selection, and publishing with its push campaign in the same transaction.
  *
  * Rule tests run through a hook (tu_app_policy_set_test_runner): publish and revise are refused while the runner
- * reports a failing fixture. Until the rules module provides its runner, the default runner only checks that the
- * fixtures are well formed; switching is one call at start-up.
+ * reports a failing fixture or a static-check error. The default runner is the rules module's
+ * (tu_ruletest_run); the hook lets tests substitute their own.
  */
 #ifndef TU_APP_POLICY_H
 #define TU_APP_POLICY_H
@@ -46,7 +46,7 @@ int tu_policy_doc_check(const json_t *doc, tu_err *err);
 /* The rule-test runner: runs the fixtures of doc["tests"] against doc's rules; sets *failed to the number of
  * failing fixtures and writes a one-line-per-failure report (may be truncated). Returns TU_OK or an error. */
 typedef int (*tu_policy_test_runner)(const json_t *doc, int *failed, char *report, size_t n, tu_err *err);
-/* NULL restores the default (well-formedness only). Not thread-safe: call at start-up. */
+/* NULL restores the default (rules/ruletest.h). Not thread-safe: call at start-up. */
 void tu_app_policy_set_test_runner(tu_policy_test_runner fn);
 /* Runs the installed runner on doc: TU_OK when every fixture passes, TU_EVALIDATION with the report otherwise. */
 int tu_app_policy_run_tests(const json_t *doc, tu_err *err);

@@ -13,6 +13,8 @@
 
 #include "app/campaign.h"
 #include "app/policy.h"
+#include "rules/benefit.h"
+#include "rules/ruletest.h"
 #include "store/push.h"
 #include "tempdb.h"
 
@@ -82,9 +84,11 @@ static void test_doc_check(void **state) {
         assert_string_equal(err.field, bad[i].field);
         json_decref(copy);
     }
-    json_object_del(doc, "eligibility");
+    json_object_del(doc, "rule");
     assert_int_equal(tu_policy_doc_check(doc, &err), TU_EVALIDATION);
-    assert_string_equal(err.field, "eligibility");
+    assert_string_equal(err.field, "rule");
+    json_object_set_new(doc, "rule_text", json_string("industry_section == \"C\""));
+    assert_int_equal(tu_policy_doc_check(doc, &err), TU_OK); /* the readable syntax will do */
     json_decref(doc);
 }
 
@@ -147,7 +151,7 @@ static int failing_runner(const json_t *doc, int *failed, char *report, size_t n
     *failed = 0;
     size_t i;
     json_t *t;
-    json_array_foreach(json_object_get(doc, "tests"), i, t) if (json_is_false(json_object_get(t, "eligible"))) {
+    json_array_foreach(json_object_get(doc, "tests"), i, t) if (strcmp(json_string_value(json_object_get(t, "expect")), "not_eligible") == 0) {
         ++*failed;
         snprintf(report, n, "%s: expected not eligible, got eligible", json_string_value(json_object_get(t, "name")));
     }
@@ -166,8 +170,48 @@ static void test_publish_refused_while_a_rule_test_fails(void **state) {
     assert_string_equal(status_of(id), "preview"); /* nothing changed */
     assert_int_equal(campaigns(), 0);
     tu_app_policy_set_test_runner(NULL);
-    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
+    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK); /* the rules module's runner passes */
     tu_bitmap_free(set);
+}
+
+/* The real runner (rules/ruletest.h) refuses a policy whose fixture expects the wrong outcome or benefit. */
+static void test_publish_refused_by_the_rules_runner(void **state) {
+    (void)state;
+    tu_err err = {0};
+    json_t *doc = load("equipment-2021.json");
+    json_t *fx = json_array_get(json_object_get(doc, "tests"), 0);
+    json_object_set_new(fx, "benefit", json_string("49999999.99")); /* the formula gives 50,000,000.00 */
+    int64_t id;
+    roaring_bitmap_t *set = range_set(1, 3);
+    assert_int_equal(tu_app_policy_add(st, doc, &id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_EVALIDATION);
+    assert_non_null(strstr(err.msg, "FAIL 1"));
+    assert_string_equal(status_of(id), "preview");
+    json_object_set_new(fx, "benefit", json_string("50000000.00"));
+    assert_int_equal(tu_app_policy_edit(st, id, doc, &err), TU_OK);
+    assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
+    json_decref(doc);
+    tu_bitmap_free(set);
+}
+
+/* The benefit in fen, as of date, of a 400-million-yuan equipment project of an above-scale manufacturer. */
+static int64_t benefit_as_of(int64_t id, const char *date) {
+    tu_policy_version v;
+    json_t *doc = NULL;
+    int rc = tu_app_policy_as_of(st, id, date, &v, &doc, NULL);
+    if (rc) return rc;
+    tu_ent e;
+    json_t *attrs = json_pack("{s:s,s:s,s:s}", "city", "440300", "industry", "C3562", "tags", "above_scale");
+    json_t *project = json_pack("{s:s}", "equipment_investment", "400000000.00");
+    int64_t fen = -1;
+    tu_err err = {0};
+    assert_int_equal(tu_ent_from_json(attrs, &e, &err), TU_OK);
+    assert_int_equal(tu_benefit_eval(json_object_get(doc, "benefit"), &e, project, &fen, &err), TU_OK);
+    json_decref(attrs), json_decref(project), json_decref(doc);
+    tu_store_policy_version_clear(&v);
+    return fen;
 }
 
 static int64_t cap_as_of(int64_t id, const char *date, int *version) {
@@ -222,7 +266,9 @@ static void test_versions_as_of(void **state) {
     tu_store_push_campaign_scan(st, 0, find_kind, &l, NULL);
     assert_int_equal(g.count, 100);
     assert_int_equal(l.count, 50);
-    /* TODO(rules): evaluate doc["benefit"] as of each date for a 400-million-yuan project: 50M then 15M yuan. */
+    /* the benefit formula as of each date on the same 400-million-yuan project: 50 M yuan, then 15 M yuan */
+    assert_int_equal(benefit_as_of(id, "2023-06-30"), 5000000000LL);
+    assert_int_equal(benefit_as_of(id, "2023-07-01"), 1500000000LL);
     json_decref(rev);
     json_decref(early);
     tu_bitmap_free(v1);
@@ -257,6 +303,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_doc_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_publish_refused_while_a_rule_test_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish_refused_by_the_rules_runner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions_as_of, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
     };
