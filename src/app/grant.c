@@ -10,6 +10,9 @@
 #include "app/policy.h"
 #include "core/alloc.h"
 #include "core/num.h"
+#include "rules/benefit.h"
+#include "rules/ruletest.h"
+#include "store/registry.h"
 
 /* What approved lists already granted: blocked = enterprises holding a grant of a policy sharing a group with ours
  * (with that policy's code), used = amounts already granted under our policy. */
@@ -82,8 +85,13 @@ static int make_item(prior *p, const json_t *doc, int64_t cap, uint32_t ent, tu_
         return TU_OK;
     }
     int64_t fen = 0;
-    int rc = fn(ctx, doc, ent, &fen, err);
-    if (rc) return rc;
+    tu_err why = {0};
+    int rc = fn(ctx, doc, ent, &fen, &why);
+    if (rc == TU_EEVAL || rc == TU_ENOTFOUND) { /* this enterprise's data does not allow it: list it, for review */
+        snprintf(it->excluded, sizeof it->excluded, "benefit not computable: %.100s", why.msg);
+        return TU_OK;
+    }
+    if (rc) return tu_err_set(err, rc, "%s", why.msg);
     if (fen < 0) fen = 0;
     if (cap > 0) {
         int64_t left = cap - used_by(p, ent);
@@ -163,9 +171,22 @@ int tu_app_grant_review(tu_store *s, int64_t list_id, int approve, const char *o
     return rc;
 }
 
+int tu_app_grant_formula_benefit(void *ctx, const json_t *doc, uint32_t ent, int64_t *fen, tu_err *err) {
+    tu_ent e;
+    int64_t source;
+    int rc = tu_store_ent_get_by_id(ctx, ent, &e, &source, err);
+    if (rc) return rc;
+    json_t *formula = tu_policy_logic(doc, "benefit", err);
+    if (!formula) return err && err->code ? err->code : tu_err_set(err, TU_EEVAL, "the policy has no benefit formula");
+    rc = tu_benefit_eval(formula, &e, NULL, fen, err);
+    json_decref(formula);
+    return rc;
+}
+
 /* ---- export: one row writer, two formats ---- */
 
 typedef struct exporter {
+    tu_store *s;
     tu_grant_list gl;
     char code[TU_POLICY_CODE_MAX + 1];
     FILE *csv;
@@ -186,9 +207,12 @@ static int export_row(void *ctx, const tu_grant_item *it) {
     exporter *x = ctx;
     char yuan[TU_DEC_BUFSZ];
     tu_money_format(it->benefit_fen, yuan);
+    tu_ent e;
+    int64_t source;
+    if (tu_store_ent_get_by_id(x->s, it->ent_id, &e, &source, NULL) != TU_OK) e.uscc[0] = '\0';
     if (x->csv) {
-        fprintf(x->csv, "%lld,%s,%d,%lld,%s,%lld,", (long long)x->gl.id, x->code, x->gl.version, (long long)it->ent_id,
-                yuan, (long long)it->benefit_fen);
+        fprintf(x->csv, "%lld,%s,%d,%lld,%s,%s,%lld,", (long long)x->gl.id, x->code, x->gl.version,
+                (long long)it->ent_id, e.uscc, yuan, (long long)it->benefit_fen);
         csv_field(x->csv, it->excluded);
         fputs("\r\n", x->csv);
         return 0;
@@ -198,18 +222,21 @@ static int export_row(void *ctx, const tu_grant_item *it) {
     worksheet_write_string(x->ws, x->row, 1, x->code, NULL);
     worksheet_write_number(x->ws, x->row, 2, x->gl.version, NULL);
     worksheet_write_number(x->ws, x->row, 3, (double)it->ent_id, NULL);
-    worksheet_write_string(x->ws, x->row, 4, yuan, NULL); /* exact text: no binary floating point in a payout */
-    worksheet_write_string(x->ws, x->row, 6, it->excluded, NULL);
+    worksheet_write_string(x->ws, x->row, 4, e.uscc, NULL);
+    worksheet_write_string(x->ws, x->row, 5, yuan, NULL); /* exact text: no binary floating point in a payout */
     char fen[24];
     snprintf(fen, sizeof fen, "%lld", (long long)it->benefit_fen);
-    worksheet_write_string(x->ws, x->row, 5, fen, NULL);
+    worksheet_write_string(x->ws, x->row, 6, fen, NULL);
+    worksheet_write_string(x->ws, x->row, 7, it->excluded, NULL);
     return 0;
 }
 
-static const char *const header[] = {"list", "policy", "version", "enterprise", "benefit_yuan", "benefit_fen", "excluded"};
+static const char *const header[] = {"list", "policy", "version", "enterprise", "uscc", "benefit_yuan", "benefit_fen",
+                                     "excluded"};
 
 static int load_list(tu_store *s, int64_t list_id, exporter *x, tu_err *err) {
     tu_policy_head h;
+    x->s = s;
     int rc = tu_store_grant_list_get(s, list_id, &x->gl, err);
     if (!rc) rc = tu_store_policy_get(s, x->gl.policy_id, &h, err);
     if (!rc) memcpy(x->code, h.code, sizeof x->code);

@@ -13,10 +13,11 @@
 static const char help[] =
     "usage: techup grant <action> [options]\n"
     "\n"
-    "  generate POLICY --recipients-from FILE --benefit-fen N [--as-of YYYY-MM-DD]\n"
+    "  generate POLICY --recipients-from FILE [--benefit-fen N] [--as-of YYYY-MM-DD]\n"
     "                      a grant list for a no_application policy in force (default: today) over the eligible\n"
-    "                      set in FILE; each enterprise gets N fen (until the rules module computes the policy's\n"
-    "                      benefit formula), capped and checked against non-combinable groups; prints the list id\n"
+    "                      set in FILE; each enterprise gets the policy's benefit formula evaluated on its registry\n"
+    "                      record (or a flat N fen), capped and checked against non-combinable groups; prints the\n"
+    "                      list id\n"
     "  review LIST --approve|--reject --by OFFICIAL\n"
     "  export LIST --csv FILE | --xlsx FILE\n"
     "\n"
@@ -36,15 +37,18 @@ static int flat_benefit(void *ctx, const json_t *doc, uint32_t ent, int64_t *fen
 }
 
 static int act_generate(tu_store *s, const opts *o, tu_err *err) {
-    int64_t id, fen, list;
-    if (!o->recipients || !o->benefit || tu_int_parse(o->benefit, strlen(o->benefit), &fen, NULL) || fen < 0)
-        return tu_cli_usage_error("grant", "generate needs POLICY --recipients-from FILE --benefit-fen N");
+    int64_t id, fen = 0, list;
+    if (!o->recipients || (o->benefit && (tu_int_parse(o->benefit, strlen(o->benefit), &fen, NULL) || fen < 0)))
+        return tu_cli_usage_error("grant", "generate needs POLICY --recipients-from FILE [--benefit-fen N]");
     char today[TU_DATE_BUFSZ];
     tu_date_format(tu_date_today(), today);
     roaring_bitmap_t *set = NULL;
     int rc = tu_app_policy_lookup(s, o->pos[1], &id, err);
     if (!rc) rc = tu_push_idset_read(o->recipients, &set, err);
-    if (!rc) rc = tu_app_grant_generate(s, id, o->as_of ? o->as_of : today, set, flat_benefit, &fen, &list, err);
+    if (!rc)
+        rc = tu_app_grant_generate(s, id, o->as_of ? o->as_of : today, set,
+                                   o->benefit ? flat_benefit : tu_app_grant_formula_benefit, o->benefit ? (void *)&fen : s,
+                                   &list, err);
     tu_bitmap_free(set);
     if (rc) return tu_cli_fail("grant", err);
     printf("%lld\n", (long long)list);

@@ -107,9 +107,9 @@ static void test_groups_caps_review_export(void **state) {
     assert_int_equal(tu_app_grant_export_csv(st, lb, f, &err), TU_OK);
     fclose(f);
     char *text = slurp(path);
-    assert_non_null(strstr(text, "list,policy,version,enterprise,benefit_yuan,benefit_fen,excluded\r\n"));
-    assert_non_null(strstr(text, ",b,1,7,0.00,0,\"non-combinable with a\"\r\n"));
-    assert_non_null(strstr(text, ",b,1,12,5.00,500,\"\"\r\n"));
+    assert_non_null(strstr(text, "list,policy,version,enterprise,uscc,benefit_yuan,benefit_fen,excluded\r\n"));
+    assert_non_null(strstr(text, ",b,1,7,,0.00,0,\"non-combinable with a\"\r\n")); /* not in the registry: no uscc */
+    assert_non_null(strstr(text, ",b,1,12,,5.00,500,\"\"\r\n"));
     free(text);
     snprintf(path, sizeof path, "%s/grants.xlsx", tempdb_dir);
     assert_int_equal(tu_app_grant_export_xlsx(st, lb, path, &err), TU_OK);
