@@ -1,4 +1,4 @@
-/* bench/push — publish to 7,000,000 recipients vs one inbox row per recipient, and inbox reads over 10,000
+/* bench/push/bench_push.c — publish to 7,000,000 recipients vs one inbox row per recipient, and inbox reads over 10,000
  * campaigns. Prints a table and writes bench/results/push.json.
  *
  *   1. publish: tu_app_policy_publish of a policy to 7,000,000 recipients (random 7M of 10M ids) into a store opened
@@ -9,7 +9,7 @@
  *   3. inbox: 10,000 campaigns (80 % reach 0.01-0.1 % of 7M enterprises, 15 % 0.1-1 %, 5 % 1-2 %) loaded into
  *      the campaign cache; median and p99 of one enterprise's full inbox read (tu_inbox_read: campaigns, items and
  *      states) and of the campaign probe alone (tu_inbox_campaigns_of), over 2,000 random enterprises.
- * Usage: bench_push [--dir DIR] [--out FILE]   (DIR default bench/data/push; big files are deleted at the end) */
+ * Usage: bench/push/run, or bench_push [--dir DIR] [--out FILE]   (DIR default bench/data/push; big files are deleted at the end) */
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -197,7 +197,7 @@ static void bench_inbox(tu_store *s, double *full_med, double *full_p99, double 
 }
 
 int main(int argc, char **argv) {
-    const char *dir = "bench/data/push", *out = "bench/results/push.json";
+    const char *dir = "bench/data/push", *out = "bench/results/push.json"; /* relative to the project root */
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
         else if (strcmp(argv[i], "--out") == 0) out = argv[i + 1];
