@@ -47,6 +47,9 @@ int tu_cli_open_index(const char *cmd, const char *csv, const char *db, struct t
 
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)
 TU_CMD(version);
+TU_CMD(policy);
+TU_CMD(push);
+TU_CMD(grant);
 TU_CMD(serve);
 TU_CMD(user);
 TU_CMD(audit);

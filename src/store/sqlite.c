@@ -69,6 +69,16 @@ void tu__sq_done(sqlite3_stmt *st) {
     if (st) sqlite3_reset(st);
 }
 
+void tu__sq_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(buf, n, "%s", t ? (const char *)t : "");
+}
+
+char *tu__sq_col_dup(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return tu_strdup(t ? (const char *)t : "");
+}
+
 static int make_parent_dir(const char *path) {
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path) return 0;
@@ -118,6 +128,7 @@ static int sq_open(const char *path, int flags, void **out, tu_err *err) {
     /* Read the header first so a non-database file fails here with its name, not later. */
     int rc = tu__sq_exec(q, "SELECT count(*) FROM sqlite_master;", err);
     if (!rc) rc = ro ? tu__sq_exec(q, "PRAGMA query_only=1;", err) : tu__sq_exec(q, pragmas, err);
+    if (!rc && (flags & TU_STORE_DURABLE)) rc = tu__sq_exec(q, "PRAGMA synchronous=FULL;", err);
     if (rc) {
         char why[512];
         snprintf(why, sizeof why, "%s", err ? err->msg : "");
@@ -210,6 +221,8 @@ static void sq_rollback(void *impl) {
 }
 
 extern const struct tu_registry_ops tu__sqlite_registry_ops;
+extern const struct tu_policy_ops tu__sqlite_policy_ops;
+extern const struct tu_push_ops tu__sqlite_push_ops;
 extern const struct tu_accounts_ops tu__sqlite_accounts_ops;
 
 const tu_store_backend tu__sqlite_backend = {
@@ -222,6 +235,8 @@ const tu_store_backend tu__sqlite_backend = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .policy = &tu__sqlite_policy_ops,
+    .push = &tu__sqlite_push_ops,
     .accounts = &tu__sqlite_accounts_ops,
     .registry = &tu__sqlite_registry_ops,
 };

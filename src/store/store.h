@@ -18,7 +18,8 @@ typedef struct tu_store tu_store;
 
 enum {
     TU_STORE_READONLY = 1, /* open without creating or migrating */
-    TU_STORE_BULK = 2      /* bulk-load tuning (larger cache); still crash-safe */
+    TU_STORE_BULK = 2,     /* bulk-load tuning (larger cache); still crash-safe */
+    TU_STORE_DURABLE = 4   /* synchronous=FULL: a commit is on disk when it returns (power loss, not only kill -9) */
 };
 
 /* Default database location: $TECHUP_DB, else "var/techup.db". */

@@ -1,0 +1,76 @@
+/* change.c — inbox items from a change delta (see change.h). Workload: one call per enterprise write, a handful
+ * of policies each. */
+#include "push/change.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "store/policy.h"
+
+/* The version of a published policy in force today, or 0 when none is (draft, withdrawn, not yet effective). */
+static int in_force(tu_store *s, int64_t policy_id) {
+    tu_policy_head h;
+    if (tu_store_policy_get(s, policy_id, &h, NULL)) return 0;
+    if (strcmp(h.status, "published") != 0 && strcmp(h.status, "revised") != 0) return 0;
+    char today[TU_DATE_BUFSZ];
+    tu_date_format(tu_date_today(), today);
+    tu_policy_version v;
+    if (tu_store_policy_version_at(s, policy_id, today, &v, NULL)) return 0;
+    int version = v.version;
+    tu_store_policy_version_clear(&v);
+    return version;
+}
+
+/* Whether a campaign of (policy, version) already told ent. */
+static int told(tu_inbox *ib, int64_t ent, int64_t policy_id, int version) {
+    if (!ib) return 0;
+    int64_t ids[256];
+    size_t n = tu_inbox_campaigns_of(ib, (uint32_t)ent, ids, 256);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        tu_campaign c;
+        if (tu_inbox_campaign(ib, ids[i], &c) == TU_OK && c.policy_id == policy_id && c.version == version &&
+            strcmp(c.kind, "revision_lost") != 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int add_one(tu_store *s, int64_t ent, int64_t policy_id, int version, const char *kind, const char *detail,
+                   int *added, tu_err *err) {
+    tu_push_item it = {.ent_id = ent, .policy_id = policy_id};
+    snprintf(it.kind, sizeof it.kind, "%s", kind);
+    snprintf(it.detail, sizeof it.detail, "%s", detail ? detail : "");
+    snprintf(it.idem_key, sizeof it.idem_key, "%s:%lld:%lld:%d", kind, (long long)ent, (long long)policy_id, version);
+    int64_t id;
+    int created = 0;
+    int rc = tu_store_push_item_add(s, &it, &id, &created, err);
+    *added += created;
+    return rc;
+}
+
+static int apply(tu_store *s, tu_inbox *ib, int64_t ent, const tu_policy_delta *d, int *added, tu_err *err) {
+    int rc = TU_OK, v;
+    for (size_t i = 0; !rc && i < d->ngained; i++)
+        if ((v = in_force(s, d->gained[i])) > 0 && !told(ib, ent, d->gained[i], v))
+            rc = add_one(s, ent, d->gained[i], v, "qualified", NULL, added, err);
+    for (size_t i = 0; !rc && i < d->nlost; i++)
+        if ((v = in_force(s, d->lost[i])) > 0) rc = add_one(s, ent, d->lost[i], v, "no_longer", NULL, added, err);
+    for (size_t i = 0; !rc && i < d->nnear; i++)
+        if ((v = in_force(s, d->near[i].policy_id)) > 0)
+            rc = add_one(s, ent, d->near[i].policy_id, v, "near_miss", d->near[i].reason, added, err);
+    return rc;
+}
+
+int tu_push_on_enterprise_change(tu_store *s, tu_inbox *ib, int64_t ent_id, const tu_policy_delta *d, int *added,
+                                 tu_err *err) {
+    int n = 0;
+    if (ent_id < 0 || ent_id > UINT32_MAX) return tu_err_set(err, TU_EINVAL, "enterprise id out of range");
+    if (ib && tu_inbox_refresh(ib, s, err)) return err ? err->code : TU_ESTORE;
+    int rc = tu_store_begin(s, err);
+    if (!rc) rc = apply(s, ib, ent_id, d, &n, err);
+    if (!rc) rc = tu_store_commit(s, err);
+    else tu_store_rollback(s);
+    if (added) *added = rc ? 0 : n;
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* tempdb.h — a fresh store in a temporary folder for each test (setup/teardown for cmocka) and a published sample
+ * policy, shared by the tests of app/ and push/. Include once per test program, after cmocka.h. */
+#ifndef TU_TESTS_TEMPDB_H
+#define TU_TESTS_TEMPDB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "app/policy.h"
+#include "store/store.h"
+
+static char tempdb_dir[64];
+static tu_store *st;
+
+static int tempdb_setup(void **state) {
+    (void)state;
+    snprintf(tempdb_dir, sizeof tempdb_dir, "/tmp/techup-test-XXXXXX");
+    if (!mkdtemp(tempdb_dir)) return -1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.db", tempdb_dir);
+    return tu_store_open(path, 0, &st, NULL);
+}
+
+static int tempdb_teardown(void **state) {
+    (void)state;
+    tu_store_close(st);
+    st = NULL;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tempdb_dir);
+    return system(cmd);
+}
+
+/* Adds the sample policy of data_dir under `code`, previews and publishes it to `set`; returns its id. */
+__attribute__((unused)) static int64_t publish_sample(const char *data_dir, const char *code,
+                                                      const roaring_bitmap_t *set) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/equipment-2021.json", data_dir);
+    json_t *doc = json_load_file(path, 0, NULL);
+    assert_non_null(doc);
+    json_object_set_new(doc, "code", json_string(code));
+    int64_t id;
+    tu_err err = {0};
+    assert_int_equal(tu_app_policy_add(st, doc, &id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
+    json_decref(doc);
+    return id;
+}
+
+#endif
