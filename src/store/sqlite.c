@@ -197,6 +197,7 @@ static void sq_rollback(void *impl) {
 }
 
 extern const struct tu_registry_ops tu__sqlite_registry_ops;
+extern const struct tu_project_ops tu__sqlite_project_ops;
 
 const tu_store_backend tu__sqlite_backend = {
     .name = "sqlite",
@@ -207,4 +208,5 @@ const tu_store_backend tu__sqlite_backend = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .project = &tu__sqlite_project_ops,
 };

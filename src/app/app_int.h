@@ -1,0 +1,20 @@
+/* app_int.h — shared inside app/ only.
+ *
+ * tu__app_tx: run a use case inside one write transaction (BEGIN IMMEDIATE on SQLite), retrying
+ * while the database is busy, rolling back on any error. Checks and writes inside fn see a stable database:
+ * no other writer can move a balance between the check and the write. */
+#ifndef TU_APP_APP_INT_H
+#define TU_APP_APP_INT_H
+
+#include "core/error.h"
+#include "app/actor.h"
+#include "store/store.h"
+
+/* Runs fn(s, ctx, err) in a transaction; commits when it returns TU_OK. Returns fn's or the store's code. */
+int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void *ctx, tu_err *err);
+
+/* Appends a workflow event (who, when, from -> to, action, comment) for a project. */
+int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action,
+                      const tu_actor *a, int32_t day, const char *comment, tu_err *err);
+
+#endif
