@@ -29,5 +29,9 @@ int tu_cli_wants_help(int argc, char **argv);
 
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)
 TU_CMD(version);
+TU_CMD(project);
+TU_CMD(quota);
+TU_CMD(award);
+TU_CMD(loan);
 
 #endif

@@ -6,6 +6,10 @@
 
 static const tu_command commands[] = {
     {"version", tu_cmd_version, "print version information"},
+    {"project", tu_cmd_project, "declare upgrade projects and move them through review"},
+    {"quota", tu_cmd_quota, "the land-use quota ledger: allocate, reserve, advance, settle"},
+    {"award", tu_cmd_award, "awards from a policy's benefit formula: compute, apply, adjust, pay"},
+    {"loan", tu_cmd_loan, "banks' loan products for projects"},
 };
 
 static void usage(FILE *f) {
