@@ -1,6 +1,7 @@
 /* Tests of src/app/award.c against hand-computed awards: a rate of 17.9 % of an odd amount, regional rate tiers,
  * the version in force at the application date (50 M vs 15 M yuan caps), per-enterprise caps, non-combinable
  * groups, reviewer adjustments with reasons and disbursements. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,10 +160,64 @@ static void test_caps_groups_adjust_pay(void **state) {
     json_decref(doc);
 }
 
+/* ---- applicants at once: the per-enterprise cap holds under concurrency ---- */
+
+#define APPLICANTS 8
+
+typedef struct applicant {
+    const char *path;
+    const tu_policy_source *src;
+    int64_t project;
+    int rc;
+    int64_t awarded;
+} applicant;
+
+static void *apply_one(void *arg) {
+    applicant *w = arg;
+    tu_store *s = NULL;
+    tu_err err = {0};
+    if ((w->rc = tu_store_open(w->path, 0, &s, &err))) return NULL;
+    tu_application ap;
+    tu_actor a = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    w->rc = tu_award_apply(s, &a, w->project, "capped", fx_day("2024-03-01"), w->src, NULL, &ap, &err);
+    w->awarded = w->rc ? -1 : ap.awarded;
+    tu_store_close(s);
+    return NULL;
+}
+
+static void test_concurrent_applicants(void **state) {
+    (void)state;
+    json_t *doc = json_loads(policies, 0, NULL);
+    tu_policy_source src = tu_policy_source_json(doc);
+    tu_store *s = fx_open("applicants");
+    char path[160];
+    snprintf(path, sizeof path, "%s/applicants.db", fx_dir);
+    applicant w[APPLICANTS];
+    pthread_t th[APPLICANTS];
+    for (int i = 0; i < APPLICANTS; i++)
+        w[i] = (applicant){.path = path, .src = &src, .project = approved(s, CITY_A, 1, i + 1, YUAN(1000000))};
+    for (int i = 0; i < APPLICANTS; i++) assert_int_equal(pthread_create(&th[i], NULL, apply_one, &w[i]), 0);
+    int64_t total = 0;
+    int full = 0, partial = 0, zero = 0;
+    for (int i = 0; i < APPLICANTS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].rc, TU_OK);
+        total += w[i].awarded;
+        full += w[i].awarded == YUAN(3000000), partial += w[i].awarded == YUAN(2000000), zero += w[i].awarded == 0;
+    }
+    assert_int_equal(total, YUAN(5000000)); /* exactly the cap, never more */
+    assert_int_equal(full, 1);
+    assert_int_equal(partial, 1);
+    assert_int_equal(zero, APPLICANTS - 2);
+    tu_store_close(s);
+    json_decref(doc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed),
         cmocka_unit_test(test_caps_groups_adjust_pay),
+        cmocka_unit_test(test_concurrent_applicants),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

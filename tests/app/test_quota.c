@@ -2,6 +2,8 @@
  * (whole and partial); scopes; and concurrent reviewers on one city's quota, each with its own connection to the
  * same database file — the ledger stays consistent and nothing is double-spent. */
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,36 +198,13 @@ static void *work(void *arg) {
     return NULL;
 }
 
-static void test_concurrent_reviewers(void **state) {
-    (void)state;
-    tu_store *s = fx_open("race");
+/* The ledger after every reviewer is done: 100 mu / 3 mu -> exactly 33 projects got quota, each once; every
+ * project was forwarded exactly once. */
+static void check_race(tu_store *s, const int64_t *ids) {
     tu_err err = {0};
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1);
-    assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(100), "", fx_day("2026-01-05"), &err), TU_OK);
-    int64_t ids[PROJECTS];
-    for (int i = 0; i < PROJECTS; i++) ids[i] = declare_land(s, i + 1, MU(3), "city_review");
-    char path[160];
-    snprintf(path, sizeof path, "%s/race.db", fx_dir);
-    pthread_t th[THREADS];
-    worker w[THREADS];
-    for (int t = 0; t < THREADS; t++) {
-        w[t] = (worker){.path = path, .t = t, .ids = ids};
-        assert_int_equal(pthread_create(&th[t], NULL, work, &w[t]), 0);
-    }
-    int reserved = 0, limited = 0, forwarded = 0;
-    for (int t = 0; t < THREADS; t++) {
-        pthread_join(th[t], NULL);
-        assert_int_equal(w[t].failed, 0);
-        reserved += w[t].reserved, limited += w[t].limited, forwarded += w[t].forwarded;
-    }
-    /* 100 mu / 3 mu: exactly 33 projects got quota, each once; every project was forwarded exactly once */
-    assert_int_equal(reserved, 33);
-    assert_int_equal(forwarded, PROJECTS);
-    assert_true(limited >= PROJECTS - 33);
     tu_quota_balance b = bal(s, 2026);
     assert_int_equal(b.available, MU(1));
     assert_int_equal(b.reserved + b.used, MU(99));
-    assert_int_equal(b.available + b.reserved + b.used, MU(100));
     int holders = 0;
     for (int i = 0; i < PROJECTS; i++) {
         int64_t held, used;
@@ -246,6 +225,68 @@ static void test_concurrent_reviewers(void **state) {
     }
     assert_int_equal(holders, 33);
     assert_int_equal(tu_quota_check(s, &err), TU_OK);
+}
+
+static tu_store *race_setup(const char *name, int64_t *ids, char *path, size_t n) {
+    tu_store *s = fx_open(name);
+    tu_err err = {0};
+    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1);
+    assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(100), "", fx_day("2026-01-05"), &err), TU_OK);
+    for (int i = 0; i < PROJECTS; i++) ids[i] = declare_land(s, i + 1, MU(3), "city_review");
+    snprintf(path, n, "%s/%s.db", fx_dir, name);
+    return s;
+}
+
+static void test_concurrent_threads(void **state) {
+    (void)state;
+    int64_t ids[PROJECTS];
+    char path[160];
+    tu_store *s = race_setup("race_threads", ids, path, sizeof path);
+    pthread_t th[THREADS];
+    worker w[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        w[t] = (worker){.path = path, .t = t, .ids = ids};
+        assert_int_equal(pthread_create(&th[t], NULL, work, &w[t]), 0);
+    }
+    int reserved = 0, limited = 0, forwarded = 0;
+    for (int t = 0; t < THREADS; t++) {
+        pthread_join(th[t], NULL);
+        assert_int_equal(w[t].failed, 0);
+        reserved += w[t].reserved, limited += w[t].limited, forwarded += w[t].forwarded;
+    }
+    assert_int_equal(reserved, 33);
+    assert_int_equal(forwarded, PROJECTS);
+    assert_true(limited >= PROJECTS - 33);
+    check_race(s, ids);
+    tu_store_close(s);
+}
+
+/* The same race between processes: each child opens the file itself and reports its successes as exit status. */
+static void test_concurrent_processes(void **state) {
+    (void)state;
+    int64_t ids[PROJECTS];
+    char path[160];
+    tu_store *s = race_setup("race_procs", ids, path, sizeof path);
+    pid_t pid[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        pid[t] = fork();
+        assert_true(pid[t] >= 0);
+        if (pid[t] == 0) {
+            worker w = {.path = path, .t = t, .ids = ids};
+            work(&w);
+            _exit(w.failed ? 255 : w.reserved * 2 + (w.forwarded > 0)); /* < 255 for 40 projects */
+        }
+    }
+    int reserved = 0;
+    for (int t = 0; t < THREADS; t++) {
+        int st = 0;
+        assert_int_equal(waitpid(pid[t], &st, 0), pid[t]);
+        assert_true(WIFEXITED(st));
+        assert_int_not_equal(WEXITSTATUS(st), 255);
+        reserved += WEXITSTATUS(st) / 2;
+    }
+    assert_int_equal(reserved, 33);
+    check_race(s, ids);
     tu_store_close(s);
 }
 
@@ -253,7 +294,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reserve_use_release),
         cmocka_unit_test(test_advance_and_settlement),
-        cmocka_unit_test(test_concurrent_reviewers),
+        cmocka_unit_test(test_concurrent_threads),
+        cmocka_unit_test(test_concurrent_processes),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }
