@@ -62,8 +62,17 @@ int tu_actor_sees(const tu_actor *a, const tu_project *p) {
 }
 
 void tu_actor_scope_filter(const tu_actor *a, tu_project_filter *f) {
-    if (a->role == TU_ROLE_ENTERPRISE) f->uscc = a->uscc;
-    else if (a->role == TU_ROLE_CITY) f->city = a->city;
-    else if (a->role == TU_ROLE_BANK) f->bank_id = a->bank_id;
-    else if (a->role < 0 || a->role >= TU_ROLE_COUNT) f->uscc = "\x01"; /* matches nothing */
+    static const char nothing[] = "\x01"; /* matches no USCC or bank: an actor without its scope sees nothing */
+    switch (a->role) {
+    case TU_ROLE_ENTERPRISE: f->uscc = a->uscc[0] ? a->uscc : nothing; break;
+    case TU_ROLE_CITY:
+        if (a->city) f->city = a->city;
+        else f->uscc = nothing;
+        break;
+    case TU_ROLE_BANK: f->bank_id = a->bank_id[0] ? a->bank_id : nothing; break;
+    case TU_ROLE_PROVINCIAL:
+    case TU_ROLE_AUDITOR:
+    case TU_ROLE_ADMIN: break;
+    default: f->uscc = nothing;
+    }
 }

@@ -163,6 +163,14 @@ static void test_declare_scope(void **state) {
     assert_int_equal(tu_project_search(s, &own, NULL, &l, &err), TU_OK);
     assert_int_equal(l.n, 1);
     tu_project_list_free(&l);
+    /* an actor whose scope is missing sees nothing, never everything */
+    tu_actor blank[] = {{.role = TU_ROLE_ENTERPRISE}, {.role = TU_ROLE_CITY}, {.role = TU_ROLE_BANK}, {.role = 99}};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        assert_int_equal(tu_project_search(s, &blank[i], NULL, &l, &err), TU_OK);
+        assert_int_equal(l.n, 0);
+        tu_project_list_free(&l);
+        assert_int_equal(tu_project_get(s, &blank[i], id, &got, &err), TU_EFORBIDDEN);
+    }
 
     /* edit: only the owner, only in draft/returned; an invalid edit changes nothing */
     p.id = id;
@@ -181,11 +189,42 @@ static void test_declare_scope(void **state) {
     tu_store_close(s);
 }
 
+/* Allocation failures are reported as TU_ENOMEM and leak nothing. */
+static void test_alloc_failures(void **state) {
+    (void)state;
+    char uscc[19];
+    fx_uscc(uscc, CITY_A, 7);
+    json_t *j = load(uscc, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+    tu_store *s = fx_open("alloc");
+    int64_t id = fx_declare(s, CITY_A, 1, 1, 0, 0);
+    int failures = 0;
+    for (long n = 0; n < 20; n++) {
+        tu_project p;
+        tu_err err = {0};
+        tu_alloc_fail_after(n);
+        int rc = tu_project_from_json(j, &p, &err);
+        tu_alloc_fail_after(-1);
+        assert_true(rc == TU_OK || rc == TU_ENOMEM);
+        failures += rc == TU_ENOMEM;
+        if (!rc) tu_project_clear(&p);
+        tu_alloc_fail_after(n);
+        rc = tu_store_project_get(s, id, &p, &err);
+        tu_alloc_fail_after(-1);
+        assert_true(rc == TU_OK || rc == TU_ENOMEM);
+        failures += rc == TU_ENOMEM;
+        if (!rc) tu_project_clear(&p);
+    }
+    assert_true(failures > 0);
+    tu_store_close(s);
+    json_decref(j);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validation),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_declare_scope),
+        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }
