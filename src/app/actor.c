@@ -66,8 +66,10 @@ void tu_actor_scope_filter(const tu_actor *a, tu_project_filter *f) {
     switch (a->role) {
     case TU_ROLE_ENTERPRISE: f->uscc = a->uscc[0] ? a->uscc : nothing; break;
     case TU_ROLE_CITY:
-        if (a->city) f->city = a->city;
-        else f->uscc = nothing;
+        if (a->city)
+            f->city = a->city;
+        else
+            f->uscc = nothing;
         break;
     case TU_ROLE_BANK: f->bank_id = a->bank_id[0] ? a->bank_id : nothing; break;
     case TU_ROLE_PROVINCIAL:

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "store/project.h"
 
+// clang-format off
 /*       ID           name                   */
 #define TU_ROLE_MAP(XX)                     \
     XX(ENTERPRISE,  "enterprise")           \
@@ -27,13 +28,14 @@ typedef enum {
 #undef TU__ROLE_ENUM
     TU_ROLE_COUNT
 } tu_role;
+// clang-format on
 
 typedef struct tu_actor {
-    int role;          /* tu_role */
-    char uscc[19];     /* enterprise */
-    uint32_t city;     /* city_official */
-    char bank_id[32];  /* bank_officer */
-    char name[64];     /* user name, recorded in events and ledger entries */
+    int role;         /* tu_role */
+    char uscc[19];    /* enterprise */
+    uint32_t city;    /* city_official */
+    char bank_id[32]; /* bank_officer */
+    char name[64];    /* user name, recorded in events and ledger entries */
 } tu_actor;
 
 const char *tu_role_name(int role); /* "" when out of range */

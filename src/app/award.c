@@ -24,9 +24,12 @@ static int money_member(const json_t *o, const char *key, int64_t *out, tu_err *
     const json_t *v = json_object_get(o, key);
     if (!v) return TU_OK;
     char buf[64];
-    if (json_is_integer(v)) snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-    else if (json_is_string(v)) snprintf(buf, sizeof buf, "%s", json_string_value(v));
-    else return tu_err_set(err, TU_EINVAL, "policy %s must be yuan as a string or integer", key);
+    if (json_is_integer(v))
+        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+    else if (json_is_string(v))
+        snprintf(buf, sizeof buf, "%s", json_string_value(v));
+    else
+        return tu_err_set(err, TU_EINVAL, "policy %s must be yuan as a string or integer", key);
     return tu_money_parse(buf, strlen(buf), out, err);
 }
 
@@ -47,8 +50,9 @@ static int json_terms(void *ctx, const char *policy_id, int32_t as_of, tu_policy
         if (d <= as_of && (!best || d > best_from)) best = json_array_get(vers, i), best_from = d;
     }
     char day[TU_DATE_BUFSZ];
-    if (!best) return tu_err_set(err, TU_ENOTFOUND, "policy %s has no version in force on %s", policy_id,
-                                 tu_date_format(as_of, day));
+    if (!best)
+        return tu_err_set(err, TU_ENOTFOUND, "policy %s has no version in force on %s", policy_id,
+                          tu_date_format(as_of, day));
     snprintf(out->policy_id, sizeof out->policy_id, "%s", policy_id);
     out->version = (int)json_integer_value(json_object_get(best, "version"));
     out->effective_from = best_from;
@@ -59,13 +63,11 @@ static int json_terms(void *ctx, const char *policy_id, int32_t as_of, tu_policy
     if (!rc) rc = money_member(best, "cap", &out->cap, err);
     if (rc) return rc;
     out->formula = json_incref(json_object_get(best, "formula"));
-    return out->formula ? TU_OK : tu_err_set(err, TU_EINVAL, "policy %s version %d has no formula", policy_id,
-                                             out->version);
+    return out->formula ? TU_OK
+                        : tu_err_set(err, TU_EINVAL, "policy %s version %d has no formula", policy_id, out->version);
 }
 
-tu_policy_source tu_policy_source_json(const json_t *doc) {
-    return (tu_policy_source){json_terms, (void *)doc};
-}
+tu_policy_source tu_policy_source_json(const json_t *doc) { return (tu_policy_source){json_terms, (void *)doc}; }
 
 /* ---- computation ---- */
 
@@ -111,8 +113,8 @@ static int check_group(tu_store *s, int64_t project_id, const tu_policy_terms *t
             rc = tu_err_set(err, TU_ECONFLICT, "the project has already applied to policy %s", t->policy_id);
         else if (t->group[0] && !strcmp(apps[i].policy_group, t->group))
             rc = tu_err_set(err, TU_ECONFLICT,
-                            "policy %s cannot be combined with policy %s (group %s) already applied for",
-                            t->policy_id, apps[i].policy_id, t->group);
+                            "policy %s cannot be combined with policy %s (group %s) already applied for", t->policy_id,
+                            apps[i].policy_id, t->group);
     }
     tu_free(apps);
     return rc;
@@ -186,8 +188,8 @@ static int apply_tx(tu_store *s, void *v, tu_err *err) {
 
 int tu_award_apply(tu_store *s, const tu_actor *a, int64_t project_id, const char *policy_id, int32_t today,
                    const tu_policy_source *src, const tu_ent *ent, tu_application *out, tu_err *err) {
-    award_ctx c = {.a = a, .project_id = project_id, .policy_id = policy_id, .today = today, .src = src,
-                   .ent = ent, .out = out};
+    award_ctx c = {
+        .a = a, .project_id = project_id, .policy_id = policy_id, .today = today, .src = src, .ent = ent, .out = out};
     return tu__app_tx(s, apply_tx, &c, err);
 }
 

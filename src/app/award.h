@@ -25,8 +25,8 @@ typedef struct tu_policy_terms {
     char policy_id[64];
     int version;
     int32_t effective_from;
-    char group[64]; /* "" = combinable with anything */
-    int64_t cap;    /* fen per enterprise under this policy; 0 = no cap */
+    char group[64];  /* "" = combinable with anything */
+    int64_t cap;     /* fen per enterprise under this policy; 0 = no cap */
     json_t *formula; /* owned */
 } tu_policy_terms;
 

@@ -45,8 +45,8 @@ static int qualifies(const tu_loan_product *l, const json_t *data, int *holds, t
     return rc;
 }
 
-int tu_loan_products_for(tu_store *s, const tu_actor *a, int64_t project_id, const tu_ent *ent,
-                         tu_loan_product **out, int *n, tu_err *err) {
+int tu_loan_products_for(tu_store *s, const tu_actor *a, int64_t project_id, const tu_ent *ent, tu_loan_product **out,
+                         int *n, tu_err *err) {
     *out = NULL, *n = 0;
     tu_project p;
     int rc = tu_project_get(s, a, project_id, &p, err);
@@ -92,7 +92,8 @@ static int choose_tx(tu_store *s, void *v, tu_err *err) {
     else if (c->principal < l.min_amount || c->principal > l.max_amount)
         rc = tu_err_set(err, TU_EINVAL, "principal: the product lends %s to %s yuan", tu_money_format(l.min_amount, m1),
                         tu_money_format(l.max_amount, m2));
-    else if (!(data = tu_project_data(&p, c->ent))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    else if (!(data = tu_project_data(&p, c->ent)))
+        rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     else if (!(rc = qualifies(&l, data, &holds, err)) && !holds)
         rc = tu_err_set(err, TU_EFORBIDDEN, "the project does not meet the eligibility rule of product %lld",
                         (long long)l.id);
@@ -119,8 +120,7 @@ int tu_loan_bank_projects(tu_store *s, const tu_actor *a, tu_project_list *out, 
     return tu_project_search(s, a, &f, out, err);
 }
 
-int tu_interest_subsidy(int64_t principal, int rate_bp, int cap_bp, int share_bp, int days, int64_t *fen,
-                        tu_err *err) {
+int tu_interest_subsidy(int64_t principal, int rate_bp, int cap_bp, int share_bp, int days, int64_t *fen, tu_err *err) {
     if (principal < 0 || rate_bp < 0 || cap_bp < 0 || share_bp < 0 || share_bp > 10000 || days < 0)
         return tu_err_set(err, TU_EINVAL, "subsidy inputs must be >= 0 (share at most 10000 bp)");
     if (principal > TU_MONEY_MAX || days > 36600 || rate_bp > 100000 || cap_bp > 100000)

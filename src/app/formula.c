@@ -16,7 +16,7 @@ typedef struct val {
     vkind k;
     int b;
     mpq_t q;
-    char *s;          /* V_STR: heap copy (malloc) */
+    char *s;           /* V_STR: heap copy (malloc) */
     const json_t *arr; /* V_ARR: borrowed */
 } val;
 
@@ -57,10 +57,14 @@ static const char *qstr(const mpq_t q, char *buf, size_t n) {
     mpz_set(den, mpq_denref(q));
     int places = 0;
     while (places <= 12 && mpz_cmp_ui(den, 1) != 0) {
-        if (mpz_divisible_ui_p(den, 10)) mpz_divexact_ui(den, den, 10);
-        else if (mpz_divisible_ui_p(den, 2)) mpz_divexact_ui(den, den, 2);
-        else if (mpz_divisible_ui_p(den, 5)) mpz_divexact_ui(den, den, 5);
-        else break;
+        if (mpz_divisible_ui_p(den, 10))
+            mpz_divexact_ui(den, den, 10);
+        else if (mpz_divisible_ui_p(den, 2))
+            mpz_divexact_ui(den, den, 2);
+        else if (mpz_divisible_ui_p(den, 5))
+            mpz_divexact_ui(den, den, 5);
+        else
+            break;
         places++;
     }
     if (mpz_cmp_ui(den, 1) == 0) {
@@ -71,10 +75,12 @@ static const char *qstr(const mpq_t q, char *buf, size_t n) {
         int neg = digits[0] == '-';
         const char *d = digits + neg;
         size_t len = strlen(d);
-        if (places == 0) snprintf(buf, n, "%s%s", neg ? "-" : "", d);
+        if (places == 0)
+            snprintf(buf, n, "%s%s", neg ? "-" : "", d);
         else if (len > (size_t)places)
             snprintf(buf, n, "%s%.*s.%s", neg ? "-" : "", (int)(len - (size_t)places), d, d + len - places);
-        else snprintf(buf, n, "%s0.%.*s%s", neg ? "-" : "", (int)((size_t)places - len), "0000000000000000", d);
+        else
+            snprintf(buf, n, "%s0.%.*s%s", neg ? "-" : "", (int)((size_t)places - len), "0000000000000000", d);
         free(digits);
     } else {
         char *f = mpq_get_str(NULL, 10, q);
@@ -116,8 +122,10 @@ static int parse_decimal(const char *s, mpq_t q) {
     mpz_t num, den;
     mpz_init_set_str(num, digits, 10);
     mpz_init_set_ui(den, 1);
-    if (exp > 0) mpz_ui_pow_ui(den, 10, (unsigned long)exp), mpz_mul(num, num, den), mpz_set_ui(den, 1);
-    else if (exp < 0) mpz_ui_pow_ui(den, 10, (unsigned long)-exp);
+    if (exp > 0)
+        mpz_ui_pow_ui(den, 10, (unsigned long)exp), mpz_mul(num, num, den), mpz_set_ui(den, 1);
+    else if (exp < 0)
+        mpz_ui_pow_ui(den, 10, (unsigned long)-exp);
     if (neg) mpz_neg(num, num);
     mpq_set_num(q, num);
     mpq_set_den(q, den);
@@ -192,9 +200,12 @@ static int op_var(ctx *c, const json_t *args, val *out, int depth) {
     int rc = a0 ? eval(c, a0, &path, depth + 1) : TU_OK;
     if (rc) return v_clear(&path), rc;
     char name[128];
-    if (path.k == V_STR) snprintf(name, sizeof name, "%s", path.s);
-    else if (path.k == V_NUM) qstr(path.q, name, sizeof name);
-    else name[0] = '\0';
+    if (path.k == V_STR)
+        snprintf(name, sizeof name, "%s", path.s);
+    else if (path.k == V_NUM)
+        qstr(path.q, name, sizeof name);
+    else
+        name[0] = '\0';
     v_clear(&path);
     const json_t *cur = c->data;
     char tmp[128];
@@ -202,7 +213,7 @@ static int op_var(ctx *c, const json_t *args, val *out, int depth) {
     for (char *tok = tmp, *dot; cur && *tmp; tok = dot + 1) {
         dot = strchr(tok, '.');
         if (dot) *dot = '\0';
-        cur = json_is_object(cur) ? json_object_get(cur, tok)
+        cur = json_is_object(cur)  ? json_object_get(cur, tok)
               : json_is_array(cur) ? json_array_get(cur, (size_t)strtoul(tok, NULL, 10))
                                    : NULL;
         if (!dot) break;
@@ -323,7 +334,8 @@ static int op_arith(ctx *c, const char *op, val *v, size_t n, val *out) {
                 rc = tu_err_set(c->err, TU_EEVAL, "division by zero in '%s'", op);
                 break;
             }
-            if (op[0] == '/') mpq_div(acc, acc, x);
+            if (op[0] == '/')
+                mpq_div(acc, acc, x);
             else {
                 mpz_t r;
                 mpz_init(r);
@@ -419,8 +431,8 @@ static int eval_op(ctx *c, const char *op, const json_t *args, val *out, int dep
     if (!strcmp(op, "var")) return op_var(c, args, out, depth);
     if (!strcmp(op, "if") || !strcmp(op, "?:") || !strcmp(op, "and") || !strcmp(op, "or"))
         return op_lazy(c, op, args, out, depth);
-    static const char *const known[] = {"==", "!=", "===", "!==", "<", "<=", ">", ">=", "!", "!!", "in",
-                                        "+",  "-",  "*",   "/",   "%", "min", "max", "cat"};
+    static const char *const known[] = {"==", "!=", "===", "!==", "<", "<=", ">",   ">=",  "!",  "!!",
+                                        "in", "+",  "-",   "*",   "/", "%",  "min", "max", "cat"};
     size_t k = 0;
     while (k < sizeof known / sizeof known[0] && strcmp(op, known[k])) k++;
     if (k == sizeof known / sizeof known[0])
@@ -430,12 +442,18 @@ static int eval_op(ctx *c, const char *op, const json_t *args, val *out, int dep
     int rc = eval_args(c, args, v, MAX_ARGS, &n, depth);
     if (!rc) {
         if (op[0] == '!' && (op[1] == '\0' || op[1] == '!')) {
-            if (n < 1) rc = tu_err_set(c->err, TU_EEVAL, "'%s' needs an argument", op);
-            else out->k = V_BOOL, out->b = op[1] ? truthy(&v[0]) : !truthy(&v[0]);
-        } else if (k < 8) rc = op_compare(c, op, v, n, out);
-        else if (!strcmp(op, "in")) rc = op_in(c, v, n, out);
-        else if (!strcmp(op, "cat")) rc = op_cat(c, v, n, out);
-        else rc = op_arith(c, op, v, n, out);
+            if (n < 1)
+                rc = tu_err_set(c->err, TU_EEVAL, "'%s' needs an argument", op);
+            else
+                out->k = V_BOOL, out->b = op[1] ? truthy(&v[0]) : !truthy(&v[0]);
+        } else if (k < 8)
+            rc = op_compare(c, op, v, n, out);
+        else if (!strcmp(op, "in"))
+            rc = op_in(c, v, n, out);
+        else if (!strcmp(op, "cat"))
+            rc = op_cat(c, v, n, out);
+        else
+            rc = op_arith(c, op, v, n, out);
     }
     for (size_t i = 0; i < n; i++) v_clear(&v[i]);
     return rc;
@@ -474,8 +492,8 @@ static int to_fen(const mpq_t q, int64_t *fen) {
     return ok ? 0 : -1;
 }
 
-int tu_formula_eval(const json_t *logic, const json_t *data, int *truthy_out, int64_t *fen, int *is_num,
-                    char *expl, size_t n, tu_err *err) {
+int tu_formula_eval(const json_t *logic, const json_t *data, int *truthy_out, int64_t *fen, int *is_num, char *expl,
+                    size_t n, tu_err *err) {
     if (!logic) return tu_err_set(err, TU_EINVAL, "no formula");
     ctx c = {.data = data, .expl = expl, .n = n, .err = err};
     if (expl && n) expl[0] = '\0';

@@ -45,15 +45,18 @@ static int get_fixed(const json_t *o, const char *key, const char *field, int pl
     const json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v)) return TU_OK;
     char buf[64];
-    if (json_is_string(v)) snprintf(buf, sizeof buf, "%s", json_string_value(v));
-    else if (json_is_integer(v)) snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+    if (json_is_string(v))
+        snprintf(buf, sizeof buf, "%s", json_string_value(v));
+    else if (json_is_integer(v))
+        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v)) {
         double d = json_real_value(v);
         for (int prec = 1; prec <= 17; prec++) {
             snprintf(buf, sizeof buf, "%.*f", prec, d);
             if (strtod(buf, NULL) == d) break;
         }
-    } else return bad(err, field, "must be a number or a decimal string");
+    } else
+        return bad(err, field, "must be a number or a decimal string");
     tu_err e = {0};
     int rc = places == 2 ? tu_money_parse(buf, strlen(buf), out, &e) : tu_dec_parse(buf, strlen(buf), out, &e);
     return rc ? bad(err, field, "%s", e.msg) : TU_OK;
@@ -100,8 +103,7 @@ static int get_int(const json_t *o, const char *key, const char *field, int64_t 
 }
 
 /* Checks that arr (when present) is an array of at most max objects and allocates n zeroed records for it. */
-static int alloc_lines(const json_t *arr, const char *field, size_t max, size_t size, void **out, int *n,
-                       tu_err *err) {
+static int alloc_lines(const json_t *arr, const char *field, size_t max, size_t size, void **out, int *n, tu_err *err) {
     *out = NULL, *n = 0;
     if (!arr) return TU_OK;
     if (!json_is_array(arr)) return bad(err, field, "must be an array");
@@ -209,17 +211,16 @@ json_t *tu_project_to_json(const tu_project *p) {
     }
     for (int i = 0; at && i < p->n_attachments; i++) {
         const tu_project_attachment *a = &p->attachments[i];
-        json_array_append_new(at, json_pack("{s:s,s:s,s:I}", "name", a->name, "sha256", a->sha256, "size",
-                                            (json_int_t)a->size));
+        json_array_append_new(
+            at, json_pack("{s:s,s:s,s:I}", "name", a->name, "sha256", a->sha256, "size", (json_int_t)a->size));
     }
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)p->id,
-                          "uscc", p->uscc, "name", p->name, "type", p->type, "city", code_json(p->city), "district",
-                          code_json(p->district), "filing_code", p->filing_code, "filing_date",
-                          date_json(p->filing_date), "planned_start", date_json(p->planned_start),
-                          "planned_completion", date_json(p->planned_completion), "total_investment",
-                          money_json(p->total_investment), "equipment_investment",
-                          money_json(p->equipment_investment), "energy_tce", dec_json(p->energy_tce), "energy_kwh",
-                          dec_json(p->energy_kwh), "land_mu", dec_json(p->land_mu));
+    json_t *j = json_pack(
+        "{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)p->id, "uscc", p->uscc,
+        "name", p->name, "type", p->type, "city", code_json(p->city), "district", code_json(p->district), "filing_code",
+        p->filing_code, "filing_date", date_json(p->filing_date), "planned_start", date_json(p->planned_start),
+        "planned_completion", date_json(p->planned_completion), "total_investment", money_json(p->total_investment),
+        "equipment_investment", money_json(p->equipment_investment), "energy_tce", dec_json(p->energy_tce),
+        "energy_kwh", dec_json(p->energy_kwh), "land_mu", dec_json(p->land_mu));
     if (!j || !eq || !at) return json_decref(j), json_decref(eq), json_decref(at), NULL;
     json_object_set_new(j, "equipment", eq);
     json_object_set_new(j, "attachments", at);
@@ -316,8 +317,10 @@ int tu_project_validate(const tu_project *p, int32_t today, tu_err *err) {
     int rc = valid_text(p->name, "name", 1, err);
     if (rc) return rc;
     if (!tu_project_type_valid(p->type))
-        return bad(err, "type", "'%s' is not one of equipment_renewal, tech_transformation, digital_transformation, "
-                                "green_low_carbon, capacity_expansion", p->type);
+        return bad(err, "type",
+                   "'%s' is not one of equipment_renewal, tech_transformation, digital_transformation, "
+                   "green_low_carbon, capacity_expansion",
+                   p->type);
     if (!tu_city_find(p->city)) return bad(err, "city", "%06u is not a city of the province", p->city);
     if (p->district && !tu_district_valid(p->city, p->district))
         return bad(err, "district", "%06u is not a district of city %06u", p->district, p->city);
@@ -361,8 +364,10 @@ static void add_enterprise(json_t *d, const tu_ent *e) {
             int64_t scale = 1;
             for (int k = 0; k < v.places; k++) scale *= 10;
             x = v.num % scale == 0 ? json_integer(v.num / scale) : json_real((double)v.num / (double)scale);
-        } else if (v.kind == TU_V_STR) x = json_stringn(v.str, v.len);
-        else if (v.kind == TU_V_DATE) x = date_json((int32_t)v.num);
+        } else if (v.kind == TU_V_STR)
+            x = json_stringn(v.str, v.len);
+        else if (v.kind == TU_V_DATE)
+            x = date_json((int32_t)v.num);
         else if (v.kind == TU_V_TAGS) {
             x = json_array();
             for (int t = 0; x && t < TU_TAG_COUNT; t++)
@@ -376,16 +381,16 @@ json_t *tu_project_data(const tu_project *p, const tu_ent *ent) {
     int64_t imported = 0;
     for (int i = 0; i < p->n_equipment; i++)
         if (p->equipment[i].imported) imported += p->equipment[i].quantity * p->equipment[i].unit_price;
-    json_t *pr = json_pack(
-        "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "type", p->type, "city",
-        code_json(p->city), "total_investment", yuan_json(p->total_investment), "equipment_investment",
-        yuan_json(p->equipment_investment), "imported_equipment_investment", yuan_json(imported),
-        "domestic_equipment_investment", yuan_json(p->equipment_investment - imported), "energy_tce",
-        num_json(p->energy_tce), "energy_kwh", num_json(p->energy_kwh), "land_mu", num_json(p->land_mu),
-        "loan_principal", yuan_json(p->loan_principal), "energy_review_tier", tu_energy_tier_name(p->energy_tier),
-        "filing_code", p->filing_code, "filing_date", date_json(p->filing_date), "planned_start",
-        date_json(p->planned_start), "planned_completion", date_json(p->planned_completion), "equipment_lines",
-        (json_int_t)p->n_equipment);
+    json_t *pr =
+        json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "type", p->type, "city",
+                  code_json(p->city), "total_investment", yuan_json(p->total_investment), "equipment_investment",
+                  yuan_json(p->equipment_investment), "imported_equipment_investment", yuan_json(imported),
+                  "domestic_equipment_investment", yuan_json(p->equipment_investment - imported), "energy_tce",
+                  num_json(p->energy_tce), "energy_kwh", num_json(p->energy_kwh), "land_mu", num_json(p->land_mu),
+                  "loan_principal", yuan_json(p->loan_principal), "energy_review_tier",
+                  tu_energy_tier_name(p->energy_tier), "filing_code", p->filing_code, "filing_date",
+                  date_json(p->filing_date), "planned_start", date_json(p->planned_start), "planned_completion",
+                  date_json(p->planned_completion), "equipment_lines", (json_int_t)p->n_equipment);
     json_t *d = json_object();
     if (!pr || !d) return json_decref(pr), json_decref(d), NULL;
     if (ent) add_enterprise(d, ent);
@@ -407,8 +412,8 @@ typedef struct write_ctx {
     int32_t today;
 } write_ctx;
 
-int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action,
-                      const tu_actor *a, int32_t day, const char *comment, tu_err *err) {
+int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_actor *a,
+                      int32_t day, const char *comment, tu_err *err) {
     tu_project_event ev = {.project_id = id, .day = day};
     snprintf(ev.from_state, sizeof ev.from_state, "%s", from);
     snprintf(ev.to_state, sizeof ev.to_state, "%s", to);
@@ -449,7 +454,8 @@ static int edit_tx(tu_store *s, void *vctx, tu_err *err) {
     tu_project cur;
     int rc = tu_store_project_get(s, c->edit->id, &cur, err);
     if (rc) return rc;
-    if (strcmp(cur.uscc, c->a->uscc) != 0) rc = tu_err_set(err, TU_EFORBIDDEN, "not your project");
+    if (strcmp(cur.uscc, c->a->uscc) != 0)
+        rc = tu_err_set(err, TU_EFORBIDDEN, "not your project");
     else if (strcmp(cur.state, "draft") != 0 && strcmp(cur.state, "returned") != 0)
         rc = tu_err_set(err, TU_ESTATE, "a project can be edited only as a draft or when returned (it is %s)",
                         cur.state);

@@ -14,10 +14,11 @@
 #include "core/enterprise.h"
 #include "store/project.h"
 
-#define TU_PROJECT_MAX_EQUIPMENT 1000
+#define TU_PROJECT_MAX_EQUIPMENT   1000
 #define TU_PROJECT_MAX_ATTACHMENTS 100
-#define TU_MONEY_MAX INT64_C(1000000000000000) /* fen: 10 trillion yuan, exact as a JSON number */
+#define TU_MONEY_MAX               INT64_C(1000000000000000) /* fen: 10 trillion yuan, exact as a JSON number */
 
+// clang-format off
 /*     name                       zh */
 #define TU_PROJECT_TYPE_MAP(XX)                         \
     XX("equipment_renewal",       "设备更新")            \
@@ -25,6 +26,7 @@
     XX("digital_transformation",  "数字化转型")          \
     XX("green_low_carbon",        "绿色低碳")            \
     XX("capacity_expansion",      "扩能")
+// clang-format on
 
 int tu_project_type_valid(const char *name);
 

@@ -28,8 +28,8 @@ static int city_or_prov(const tu_actor *a, uint32_t city) {
 
 static int entry(tu_store *s, const qctx *c, uint32_t city, int year, const char *account, const char *kind,
                  int64_t delta, int64_t project, int64_t advance, tu_err *err) {
-    tu_quota_entry e = {.city = city, .year = year, .delta = delta, .project_id = project, .advance_id = advance,
-                        .day = c->today};
+    tu_quota_entry e = {
+        .city = city, .year = year, .delta = delta, .project_id = project, .advance_id = advance, .day = c->today};
     snprintf(e.account, sizeof e.account, "%s", account);
     snprintf(e.kind, sizeof e.kind, "%s", kind);
     snprintf(e.actor, sizeof e.actor, "%s", c->a->name);
@@ -37,8 +37,7 @@ static int entry(tu_store *s, const qctx *c, uint32_t city, int year, const char
     return tu_store_quota_add(s, &e, err);
 }
 
-static int sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project, int64_t *out,
-               tu_err *err) {
+static int sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project, int64_t *out, tu_err *err) {
     return tu_store_quota_sum(s, city, year, account, project, out, err);
 }
 
@@ -104,7 +103,8 @@ static int reserve_tx(tu_store *s, void *v, tu_err *err) {
     static const char *const states[] = {"submitted", "city_review", "provincial_review", "approved"};
     int ok_state = 0;
     for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) ok_state |= !strcmp(p.state, states[i]);
-    if (!ok_state) return tu_err_set(err, TU_ESTATE, "quota is reserved for projects under review or approved, not %s", p.state);
+    if (!ok_state)
+        return tu_err_set(err, TU_ESTATE, "quota is reserved for projects under review or approved, not %s", p.state);
     if (p.land_mu <= 0) return tu_err_set(err, TU_EINVAL, "project %lld needs no land", (long long)p.id);
     int64_t held, used, avail;
     if ((rc = sum(s, p.city, c->year, "reserved", p.id, &held, err))) return rc;
@@ -141,6 +141,25 @@ static int take_tx(tu_store *s, void *v, tu_err *err) {
     rc = entry(s, c, p.city, c->year, "reserved", c->kind, -held, p.id, 0, err);
     int use = !strcmp(c->kind, "use");
     return rc ? rc : entry(s, c, p.city, c->year, use ? "used" : "available", c->kind, held, p.id, 0, err);
+}
+
+int tu__quota_close_project(tu_store *s, const tu_actor *a, const tu_project *p, const char *kind, int32_t today,
+                            tu_err *err) {
+    tu_quota_entry *e = NULL;
+    int n = 0, rc = tu_store_quota_entries(s, p->city, 0, &e, &n, err);
+    qctx c = {.a = a, .today = today, .kind = kind, .note = "workflow"};
+    for (int i = 0; !rc && i < n; i++) {
+        if (e[i].project_id != p->id || strcmp(e[i].account, "reserved") != 0) continue;
+        int64_t held;
+        rc = sum(s, p->city, e[i].year, "reserved", p->id, &held, err);
+        if (rc || held <= 0) continue;
+        rc = entry(s, &c, p->city, e[i].year, "reserved", kind, -held, p->id, 0, err);
+        if (!rc)
+            rc =
+                entry(s, &c, p->city, e[i].year, strcmp(kind, "use") ? "available" : "used", kind, held, p->id, 0, err);
+    }
+    tu_free(e);
+    return rc;
 }
 
 int tu_quota_use(tu_store *s, const tu_actor *a, int64_t project_id, int year, int32_t today, tu_err *err) {
@@ -214,8 +233,7 @@ int tu_quota_settle(tu_store *s, const tu_actor *a, uint32_t city, int year, int
     return tu__app_tx(s, settle_tx, &c, err);
 }
 
-int tu_quota_balance_get(tu_store *s, const tu_actor *a, uint32_t city, int year, tu_quota_balance *out,
-                         tu_err *err) {
+int tu_quota_balance_get(tu_store *s, const tu_actor *a, uint32_t city, int year, tu_quota_balance *out, tu_err *err) {
     memset(out, 0, sizeof *out);
     int may = city_or_prov(a, city) || a->role == TU_ROLE_AUDITOR || a->role == TU_ROLE_ADMIN;
     if (!may) return tu_err_set(err, TU_EFORBIDDEN, "the quota of city %06u is outside your scope", city);

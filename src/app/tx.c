@@ -15,8 +15,10 @@ int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void
         int rc = tu_store_begin(s, err);
         if (!rc) {
             rc = fn(s, ctx, err);
-            if (rc) tu_store_rollback(s);
-            else rc = tu_store_commit(s, err);
+            if (rc)
+                tu_store_rollback(s);
+            else
+                rc = tu_store_commit(s, err);
         }
         if (rc != TU_EBUSY || attempt >= RETRIES) return rc;
         nap(attempt);

@@ -10,6 +10,7 @@
 #include "app/project.h"
 #include "core/codes.h"
 
+// clang-format off
 /*   state               unit            days green  who acts */
 const tu_wf_state tu_wf_states[] = {
     {"draft",             TU_WF_NONE,     0,   0,    TU_ROLE_ENTERPRISE},
@@ -25,7 +26,9 @@ const tu_wf_state tu_wf_states[] = {
     {"paid",              TU_WF_NONE,     0,   0,    -1},
 };
 const int tu_wf_state_count = sizeof tu_wf_states / sizeof tu_wf_states[0];
+// clang-format on
 
+// clang-format off
 #define F TU_WF_FORWARD
 #define C TU_WF_NEEDS_COMMENT
 /*   from                 action      to                   role                 flags */
@@ -47,6 +50,7 @@ const tu_wf_transition tu_wf_transitions[] = {
 const int tu_wf_transition_count = sizeof tu_wf_transitions / sizeof tu_wf_transitions[0];
 #undef F
 #undef C
+// clang-format on
 
 const tu_wf_state *tu_workflow_state(const char *name) {
     for (int i = 0; i < tu_wf_state_count; i++)
@@ -178,7 +182,8 @@ static int enter(tu_store *s, tu_project *p, const tu_wf_transition *t, const ch
 }
 
 static int move_checked(tu_store *s, move_ctx *c, tu_project *p, tu_err *err) {
-    if (!tu_actor_sees(c->a, p)) return tu_err_set(err, TU_EFORBIDDEN, "project %lld is outside your scope", (long long)p->id);
+    if (!tu_actor_sees(c->a, p))
+        return tu_err_set(err, TU_EFORBIDDEN, "project %lld is outside your scope", (long long)p->id);
     int rc = tu_workflow_may(c->a->role, p->state, c->action, err);
     if (rc) return rc;
     const tu_wf_transition *t = tu_workflow_find(p->state, c->action);
@@ -187,6 +192,8 @@ static int move_checked(tu_store *s, move_ctx *c, tu_project *p, tu_err *err) {
     if ((t->flags & TU_WF_ENERGY_GATE) && (rc = energy_gate(s, p, err))) return rc;
     if (!strcmp(t->to, "submitted") && (rc = green_holds(c->green, p, &p->green, err))) return rc;
     rc = enter(s, p, t, c->action, c->a, c->today, c->comment, err);
+    if (!rc && !strcmp(t->to, "in_construction")) rc = tu__quota_close_project(s, c->a, p, "use", c->today, err);
+    if (!rc && !strcmp(t->to, "rejected")) rc = tu__quota_close_project(s, c->a, p, "release", c->today, err);
     for (int guard = 0; !rc && p->green && skipped(c->green, p->state) && guard < tu_wf_state_count; guard++) {
         const tu_wf_transition *f = forward_of(p->state);
         char action[32];
@@ -206,8 +213,8 @@ static int move_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc;
 }
 
-int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment,
-                     int32_t today, const tu_green_config *green, tu_err *err) {
+int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment, int32_t today,
+                     const tu_green_config *green, tu_err *err) {
     move_ctx c = {a, id, action, comment, today, green, 0};
     return tu__app_tx(s, move_tx, &c, err);
 }
@@ -223,9 +230,8 @@ static int review_tx(tu_store *s, void *vctx, tu_err *err) {
     if (p.energy_tier == TU_ENERGY_NONE)
         rc = tu_err_set(err, TU_ESTATE, "the project's energy use needs no energy review");
     else if (c->a->role != need || !tu_actor_sees(c->a, &p))
-        rc = tu_err_set(err, TU_EFORBIDDEN, "a %s energy review is decided by %s%s",
-                        tu_energy_tier_name(p.energy_tier), tu_role_name(need),
-                        need == TU_ROLE_CITY ? " of the project's city" : "");
+        rc = tu_err_set(err, TU_EFORBIDDEN, "a %s energy review is decided by %s%s", tu_energy_tier_name(p.energy_tier),
+                        tu_role_name(need), need == TU_ROLE_CITY ? " of the project's city" : "");
     else if (!strcmp(p.state, "draft") || !strcmp(p.state, "rejected"))
         rc = tu_err_set(err, TU_ESTATE, "no energy review for a project that is %s", p.state);
     if (!rc) {
@@ -241,8 +247,8 @@ static int review_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc;
 }
 
-int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment,
-                            int32_t today, tu_err *err) {
+int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment, int32_t today,
+                            tu_err *err) {
     move_ctx c = {a, id, NULL, comment, today, NULL, passed ? 1 : 0};
     return tu__app_tx(s, review_tx, &c, err);
 }

@@ -14,6 +14,9 @@
  * tu_project_data, evaluated when it is submitted) gets the green periods and skips the configured states: on
  * entering a skipped state it moves on at once along that state's forward transition, and the skip is recorded
  * as an event.
+ *
+ * Quota follows the workflow: starting construction takes the project's land-quota reservations into use, a
+ * rejection releases them (quota.h).
  */
 #ifndef TU_APP_WORKFLOW_H
 #define TU_APP_WORKFLOW_H
@@ -35,9 +38,9 @@ typedef struct tu_wf_state {
 } tu_wf_state;
 
 enum {
-    TU_WF_FORWARD = 1,       /* the main path out of a state (followed when the state is skipped) */
-    TU_WF_ENERGY_GATE = 2,   /* refused while a required energy review has not passed */
-    TU_WF_NEEDS_COMMENT = 4  /* a reason is required */
+    TU_WF_FORWARD = 1,      /* the main path out of a state (followed when the state is skipped) */
+    TU_WF_ENERGY_GATE = 2,  /* refused while a required energy review has not passed */
+    TU_WF_NEEDS_COMMENT = 4 /* a reason is required */
 };
 
 typedef struct tu_wf_transition {
@@ -75,14 +78,14 @@ int32_t tu_workflow_deadline(const tu_project *p, const char *state, int32_t sin
 
 /* Takes `action` on project id for the actor (scope, role, state, energy gate and comment rules), records the
  * event, sets the new deadline, applies the green channel. green may be NULL. */
-int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment,
-                     int32_t today, const tu_green_config *green, tu_err *err);
+int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment, int32_t today,
+                     const tu_green_config *green, tu_err *err);
 
 /* Records an energy-review decision (provincial tier: provincial_official; city and county tiers: the city
  * official of the project's city, who acts for the county authority). Refused for projects needing no review
  * and for drafts. */
-int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment,
-                            int32_t today, tu_err *err);
+int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment, int32_t today,
+                            tu_err *err);
 
 /* Projects in the actor's scope whose deadline has passed (deadline < today). */
 int tu_workflow_overdue(tu_store *s, const tu_actor *a, int32_t today, tu_project_list *out, tu_err *err);

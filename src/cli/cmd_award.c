@@ -53,7 +53,8 @@ static int compute_or_apply(int argc, char **argv, int apply) {
     tu_policy_source src = tu_policy_source_json(doc);
     tu_err err = {0};
     tu_application ap;
-    if (apply) rc = tu_award_apply(a.store, &a.actor, id, pol, a.today, &src, NULL, &ap, &err);
+    if (apply)
+        rc = tu_award_apply(a.store, &a.actor, id, pol, a.today, &src, NULL, &ap, &err);
     else {
         tu_project p;
         tu_policy_terms t = {0};

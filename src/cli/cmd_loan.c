@@ -45,8 +45,8 @@ static int sub_add(int argc, char **argv) {
         json_decref(j);
         if (!text || strlen(text) >= sizeof l.eligibility) {
             free(text);
-            return tu_pargs_close(&a), tu_cli_usage_error(a.cmd, "--rule is longer than %zu bytes",
-                                                          sizeof l.eligibility - 1);
+            return tu_pargs_close(&a),
+                   tu_cli_usage_error(a.cmd, "--rule is longer than %zu bytes", sizeof l.eligibility - 1);
         }
         snprintf(l.eligibility, sizeof l.eligibility, "%s", text);
         free(text);

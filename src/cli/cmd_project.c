@@ -78,8 +78,10 @@ static int sub_show(int argc, char **argv) {
     if (!rc) {
         json_t *j = tu_project_to_json(&p);
         json_t *ev = events_json(a.store, id, &err);
-        if (j && ev) json_object_set_new(j, "events", ev);
-        else json_decref(ev), rc = err.code ? err.code : TU_ENOMEM;
+        if (j && ev)
+            json_object_set_new(j, "events", ev);
+        else
+            json_decref(ev), rc = err.code ? err.code : TU_ENOMEM;
         tu_pargs_print(j);
         tu_project_clear(&p);
     }

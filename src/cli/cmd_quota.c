@@ -131,8 +131,10 @@ static int sub_show(int argc, char **argv) {
                               tu_dec_format(b.used, v[2]), "owed", tu_dec_format(b.owed, v[3]));
         if (j && tu_pargs_opt(&a, "entries")) {
             json_t *e = entries_json(a.store, city, year, &err);
-            if (e) json_object_set_new(j, "entries", e);
-            else rc = err.code;
+            if (e)
+                json_object_set_new(j, "entries", e);
+            else
+                rc = err.code;
         }
         tu_pargs_print(j);
     }

@@ -40,7 +40,8 @@ int tu_pargs_parse(tu_pargs *a, const char *cmd, int argc, char **argv, const ch
         if (strchr(spec, '=')) {
             if (i + 1 >= argc) return tu_cli_usage_error(cmd, "%s needs a value", argv[i]);
             a->val[a->nopt++] = argv[++i];
-        } else a->val[a->nopt++] = "";
+        } else
+            a->val[a->nopt++] = "";
     }
     if (a->npos < npos_min) return tu_cli_usage_error(cmd, "missing arguments");
     const char *d = tu_pargs_opt(a, "date");
@@ -143,7 +144,8 @@ int tu_pargs_dispatch(const char *cmd, const tu_subcmd *subs, int nsubs, int arg
         if (strcmp(sub, subs[i].name) != 0) continue;
         if (tu_cli_wants_help(argc - 1, argv + 1)) {
             printf("usage: techup %s %s\n\nCommon options: --db PATH, --as ROLE[:SCOPE], --user NAME, "
-                   "--date YYYY-MM-DD.\n", cmd, subs[i].help);
+                   "--date YYYY-MM-DD.\n",
+                   cmd, subs[i].help);
             return TU_EXIT_OK;
         }
         return subs[i].run(argc - 1, argv + 1);

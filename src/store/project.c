@@ -53,8 +53,8 @@ int tu_store_energy_review_last(tu_store *s, int64_t project_id, tu_energy_revie
 int tu_store_quota_add(tu_store *s, tu_quota_entry *e, tu_err *err) {
     return need_tx(s, err) ? TU_ESTATE : OPS(s)->quota_add(s->impl, e, err);
 }
-int tu_store_quota_sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project_id,
-                       int64_t *out, tu_err *err) {
+int tu_store_quota_sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project_id, int64_t *out,
+                       tu_err *err) {
     return OPS(s)->quota_sum(s->impl, city, year, account, project_id, out, err);
 }
 int tu_store_quota_entries(tu_store *s, uint32_t city, int year, tu_quota_entry **out, int *n, tu_err *err) {

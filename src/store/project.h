@@ -105,8 +105,8 @@ typedef struct tu_quota_entry {
 typedef struct tu_quota_advance {
     int64_t id;
     uint32_t city;
-    int year;      /* the year that draws the quota; settled from year + 1 */
-    int64_t mu;    /* fixed-point */
+    int year;        /* the year that draws the quota; settled from year + 1 */
+    int64_t mu;      /* fixed-point */
     char status[16]; /* requested | approved | rejected | settled */
     int64_t settled; /* mu settled so far */
     char requested_by[64], decided_by[64];
@@ -141,7 +141,7 @@ typedef struct tu_loan_product {
     int64_t id;
     char bank_id[32];
     char name[TU_PROJ_TEXT];
-    int rate_bp;     /* annual rate, basis points */
+    int rate_bp; /* annual rate, basis points */
     int term_months;
     int64_t min_amount, max_amount; /* fen */
     char eligibility[4096];         /* JsonLogic over {enterprise fields, project: {...}} */
@@ -167,8 +167,8 @@ int tu_store_energy_review_last(tu_store *s, int64_t project_id, tu_energy_revie
 
 int tu_store_quota_add(tu_store *s, tu_quota_entry *e, tu_err *err);
 /* SUM(delta) for a city, year and account; project_id 0 = all projects. */
-int tu_store_quota_sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project_id,
-                       int64_t *out, tu_err *err);
+int tu_store_quota_sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project_id, int64_t *out,
+                       tu_err *err);
 /* Entries of a city and year in order (year 0 = all years). */
 int tu_store_quota_entries(tu_store *s, uint32_t city, int year, tu_quota_entry **out, int *n, tu_err *err);
 /* The (city, year) pairs with any entry, for consistency checks; pairs as city*10000+year on the heap. */

@@ -23,18 +23,25 @@ static void bindv(sqlite3_stmt *st, const char *fmt, va_list ap) {
         case 'i': sqlite3_bind_int64(st, k, va_arg(ap, int64_t)); break;
         case 'I':
             v = va_arg(ap, int64_t);
-            if (v) sqlite3_bind_int64(st, k, v); else sqlite3_bind_null(st, k);
+            if (v)
+                sqlite3_bind_int64(st, k, v);
+            else
+                sqlite3_bind_null(st, k);
             break;
         case 't':
         case 'T':
             s = va_arg(ap, const char *);
-            if (s && (*fmt == 't' || *s)) sqlite3_bind_text(st, k, s, -1, SQLITE_TRANSIENT);
-            else sqlite3_bind_null(st, k);
+            if (s && (*fmt == 't' || *s))
+                sqlite3_bind_text(st, k, s, -1, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(st, k);
             break;
         default: /* 'd' */
             day = va_arg(ap, int32_t);
-            if (day) sqlite3_bind_text(st, k, tu_date_format(day, buf), -1, SQLITE_TRANSIENT);
-            else sqlite3_bind_null(st, k);
+            if (day)
+                sqlite3_bind_text(st, k, tu_date_format(day, buf), -1, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(st, k);
         }
     }
 }
@@ -127,9 +134,9 @@ static int one(void *impl, sqlite3_stmt *st, row_fn fn, void *out, const char *w
 
 /* ---- projects ---- */
 
-#define PROJECT_COLS                                                                                              \
-    "id, uscc, name, type, city, district, filing_code, filing_date, planned_start, planned_completion, "       \
-    "total_investment, equipment_investment, energy_tce, energy_kwh, land_mu, energy_tier, green, state, "      \
+#define PROJECT_COLS                                                                                                   \
+    "id, uscc, name, type, city, district, filing_code, filing_date, planned_start, planned_completion, "              \
+    "total_investment, equipment_investment, energy_tce, energy_kwh, land_mu, energy_tier, green, state, "             \
     "state_since, deadline, bank_id, loan_product_id, loan_principal, created"
 
 static void read_project(sqlite3_stmt *st, void *out) {
@@ -181,12 +188,11 @@ static int sp_update_row(void *impl, const tu_project *p, tu_err *err) {
         "planned_start=?8, planned_completion=?9, total_investment=?10, equipment_investment=?11, energy_tce=?12, "
         "energy_kwh=?13, land_mu=?14, energy_tier=?15, green=?16, state=?17, state_since=?18, deadline=?19, "
         "bank_id=?20, loan_product_id=?21, loan_principal=?22, created=?23 WHERE id=?24";
-    sqlite3_stmt *st = prep(impl, sql, err, "tttiItdddiiiiiiitddTIidi", p->uscc, p->name, p->type, (int64_t)p->city,
-                            (int64_t)p->district, p->filing_code, p->filing_date, p->planned_start,
-                            p->planned_completion, p->total_investment, p->equipment_investment, p->energy_tce,
-                            p->energy_kwh, p->land_mu, (int64_t)p->energy_tier, (int64_t)p->green, p->state,
-                            p->state_since, p->deadline, p->bank_id, p->loan_product_id, p->loan_principal,
-                            p->created, p->id);
+    sqlite3_stmt *st = prep(
+        impl, sql, err, "tttiItdddiiiiiiitddTIidi", p->uscc, p->name, p->type, (int64_t)p->city, (int64_t)p->district,
+        p->filing_code, p->filing_date, p->planned_start, p->planned_completion, p->total_investment,
+        p->equipment_investment, p->energy_tce, p->energy_kwh, p->land_mu, (int64_t)p->energy_tier, (int64_t)p->green,
+        p->state, p->state_since, p->deadline, p->bank_id, p->loan_product_id, p->loan_principal, p->created, p->id);
     int rc = finish(impl, st, "update project", err);
     if (!rc && sqlite3_changes(tu__sq_db(impl)) == 0)
         rc = tu_err_set(err, TU_ENOTFOUND, "project %lld not found", (long long)p->id);
@@ -199,9 +205,8 @@ static int sp_insert(void *impl, tu_project *p, tu_err *err) {
         "total_investment, equipment_investment, energy_tce, energy_kwh, land_mu, energy_tier, state, state_since, "
         "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, 0, 0, 0, ?9, ?10, ?11)";
     int rc = finish(impl,
-                    prep(impl, sql, err, "tttitdddtdd", p->uscc, p->name, p->type, (int64_t)p->city,
-                         p->filing_code, p->filing_date, p->planned_start, p->planned_completion, p->state,
-                         p->state_since, p->created),
+                    prep(impl, sql, err, "tttitdddtdd", p->uscc, p->name, p->type, (int64_t)p->city, p->filing_code,
+                         p->filing_date, p->planned_start, p->planned_completion, p->state, p->state_since, p->created),
                     "insert project", err);
     if (rc) return rc;
     p->id = last_id(impl);
@@ -236,11 +241,10 @@ static int sp_get(void *impl, int64_t id, tu_project *out, tu_err *err) {
                      read_equipment, sizeof(tu_project_equipment), (void **)&out->equipment, &out->n_equipment, err);
     if (!rc)
         rc = collect(impl,
-                     prep(impl,
-                          "SELECT name, sha256, size FROM project_attachment WHERE project_id = ?1 ORDER BY seq",
+                     prep(impl, "SELECT name, sha256, size FROM project_attachment WHERE project_id = ?1 ORDER BY seq",
                           err, "i", id),
-                     read_attachment, sizeof(tu_project_attachment), (void **)&out->attachments,
-                     &out->n_attachments, err);
+                     read_attachment, sizeof(tu_project_attachment), (void **)&out->attachments, &out->n_attachments,
+                     err);
     if (rc) tu_project_clear(out);
     return rc;
 }
@@ -256,8 +260,8 @@ static int sp_list(void *impl, const tu_project_filter *f, tu_project_list *out,
                               "AND (?4 IS NULL OR bank_id = ?4) AND (?5 IS NULL OR city = ?5) "
                               "AND (?6 IS NULL OR (deadline IS NOT NULL AND deadline < ?6)) ORDER BY id LIMIT ?7";
     int64_t limit = f->limit > 0 ? f->limit : 1000;
-    sqlite3_stmt *st = prep(impl, sql, err, "iTTTIdi", f->after_id, f->uscc, f->state, f->bank_id,
-                            (int64_t)f->city, f->deadline_before, limit);
+    sqlite3_stmt *st = prep(impl, sql, err, "iTTTIdi", f->after_id, f->uscc, f->state, f->bank_id, (int64_t)f->city,
+                            f->deadline_before, limit);
     return collect(impl, st, read_project, sizeof(tu_project), (void **)&out->items, &out->n, err);
 }
 
@@ -267,8 +271,8 @@ static int sp_event_add(void *impl, tu_project_event *ev, tu_err *err) {
     static const char sql[] = "INSERT INTO project_event (project_id, day, from_state, to_state, action, role, "
                               "actor, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     int rc = finish(impl,
-                    prep(impl, sql, err, "idtttttt", ev->project_id, ev->day, ev->from_state, ev->to_state,
-                         ev->action, ev->role, ev->actor, ev->comment),
+                    prep(impl, sql, err, "idtttttt", ev->project_id, ev->day, ev->from_state, ev->to_state, ev->action,
+                         ev->role, ev->actor, ev->comment),
                     "insert event", err);
     if (!rc) ev->id = last_id(impl);
     return rc;
@@ -388,8 +392,8 @@ static int sp_advance_insert(void *impl, tu_quota_advance *a, tu_err *err) {
     static const char sql[] = "INSERT INTO quota_advance (city, year, mu, status, settled, requested_by, "
                               "decided_by, reason, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     int rc = finish(impl,
-                    prep(impl, sql, err, "iiititttd", (int64_t)a->city, (int64_t)a->year, a->mu, a->status,
-                         a->settled, a->requested_by, a->decided_by, a->reason, a->day),
+                    prep(impl, sql, err, "iiititttd", (int64_t)a->city, (int64_t)a->year, a->mu, a->status, a->settled,
+                         a->requested_by, a->decided_by, a->reason, a->day),
                     "insert advance", err);
     if (!rc) a->id = last_id(impl);
     return rc;
@@ -397,8 +401,8 @@ static int sp_advance_insert(void *impl, tu_quota_advance *a, tu_err *err) {
 
 static int sp_advance_get(void *impl, int64_t id, tu_quota_advance *out, tu_err *err) {
     memset(out, 0, sizeof *out);
-    return one(impl, prep(impl, "SELECT " ADVANCE_COLS " FROM quota_advance WHERE id = ?1", err, "i", id),
-               read_advance, out, "advance", id, err);
+    return one(impl, prep(impl, "SELECT " ADVANCE_COLS " FROM quota_advance WHERE id = ?1", err, "i", id), read_advance,
+               out, "advance", id, err);
 }
 
 static int sp_advance_update(void *impl, const tu_quota_advance *a, tu_err *err) {
@@ -411,14 +415,14 @@ static int sp_advance_list(void *impl, uint32_t city, int year, const char *stat
                            tu_err *err) {
     static const char sql[] = "SELECT " ADVANCE_COLS " FROM quota_advance WHERE city = ?1 AND (?2 IS NULL OR "
                               "year = ?2) AND (?3 IS NULL OR status = ?3) ORDER BY id";
-    return collect(impl, prep(impl, sql, err, "iIT", (int64_t)city, (int64_t)year, status), read_advance,
-                   sizeof **out, (void **)out, n, err);
+    return collect(impl, prep(impl, sql, err, "iIT", (int64_t)city, (int64_t)year, status), read_advance, sizeof **out,
+                   (void **)out, n, err);
 }
 
 /* ---- applications, disbursements ---- */
 
-#define APP_COLS                                                                                                  \
-    "id, project_id, uscc, policy_id, policy_group, policy_version, applied_on, computed, awarded, paid, status, " \
+#define APP_COLS                                                                                                       \
+    "id, project_id, uscc, policy_id, policy_group, policy_version, applied_on, computed, awarded, paid, status, "     \
     "adjust_reason, adjusted_by, explanation"
 
 static void read_app(sqlite3_stmt *st, void *out) {
@@ -458,13 +462,12 @@ static int sp_app_update(void *impl, const tu_application *a, tu_err *err) {
     static const char sql[] = "UPDATE application SET computed = ?1, awarded = ?2, status = ?3, adjust_reason = ?4, "
                               "adjusted_by = ?5, explanation = ?6 WHERE id = ?7";
     return finish(impl,
-                  prep(impl, sql, err, "iitttti", a->computed, a->awarded, a->status, a->adjust_reason,
-                       a->adjusted_by, a->explanation, a->id),
+                  prep(impl, sql, err, "iitttti", a->computed, a->awarded, a->status, a->adjust_reason, a->adjusted_by,
+                       a->explanation, a->id),
                   "update application", err);
 }
 
-static int sp_app_list(void *impl, int64_t project_id, const char *uscc, tu_application **out, int *n,
-                       tu_err *err) {
+static int sp_app_list(void *impl, int64_t project_id, const char *uscc, tu_application **out, int *n, tu_err *err) {
     static const char sql[] = "SELECT " APP_COLS " FROM application WHERE (?1 IS NULL OR project_id = ?1) "
                               "AND (?2 IS NULL OR uscc = ?2) ORDER BY id";
     return collect(impl, prep(impl, sql, err, "IT", project_id, uscc), read_app, sizeof **out, (void **)out, n, err);
@@ -473,15 +476,14 @@ static int sp_app_list(void *impl, int64_t project_id, const char *uscc, tu_appl
 static int sp_disburse(void *impl, tu_disbursement *d, tu_err *err) {
     static const char ins[] = "INSERT INTO disbursement (application_id, amount, reference, actor, day) "
                               "VALUES (?1, ?2, ?3, ?4, ?5)";
-    int rc = finish(impl,
-                    prep(impl, ins, err, "iittd", d->application_id, d->amount, d->reference, d->actor, d->day),
+    int rc = finish(impl, prep(impl, ins, err, "iittd", d->application_id, d->amount, d->reference, d->actor, d->day),
                     "insert disbursement", err);
     if (rc) return rc;
     d->id = last_id(impl);
-    return finish(impl,
-                  prep(impl, "UPDATE application SET paid = paid + ?1 WHERE id = ?2", err, "ii", d->amount,
-                       d->application_id),
-                  "update paid total", err);
+    return finish(
+        impl,
+        prep(impl, "UPDATE application SET paid = paid + ?1 WHERE id = ?2", err, "ii", d->amount, d->application_id),
+        "update paid total", err);
 }
 
 /* ---- loan products ---- */
@@ -501,8 +503,8 @@ static int sp_loan_insert(void *impl, tu_loan_product *l, tu_err *err) {
     static const char sql[] = "INSERT INTO loan_product (bank_id, name, rate_bp, term_months, min_amount, "
                               "max_amount, eligibility) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     int rc = finish(impl,
-                    prep(impl, sql, err, "ttiiiit", l->bank_id, l->name, (int64_t)l->rate_bp,
-                         (int64_t)l->term_months, l->min_amount, l->max_amount, l->eligibility),
+                    prep(impl, sql, err, "ttiiiit", l->bank_id, l->name, (int64_t)l->rate_bp, (int64_t)l->term_months,
+                         l->min_amount, l->max_amount, l->eligibility),
                     "insert loan product", err);
     if (!rc) l->id = last_id(impl);
     return rc;
@@ -510,8 +512,8 @@ static int sp_loan_insert(void *impl, tu_loan_product *l, tu_err *err) {
 
 static int sp_loan_get(void *impl, int64_t id, tu_loan_product *out, tu_err *err) {
     memset(out, 0, sizeof *out);
-    return one(impl, prep(impl, "SELECT " LOAN_COLS " FROM loan_product WHERE id = ?1", err, "i", id), read_loan,
-               out, "loan product", id, err);
+    return one(impl, prep(impl, "SELECT " LOAN_COLS " FROM loan_product WHERE id = ?1", err, "i", id), read_loan, out,
+               "loan product", id, err);
 }
 
 static int sp_loan_list(void *impl, const char *bank_id, tu_loan_product **out, int *n, tu_err *err) {

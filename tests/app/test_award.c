@@ -11,7 +11,7 @@
 #include "app/award.h"
 #include "fixture.h"
 
-#define YUAN(x) ((int64_t)(x) * 100)
+#define YUAN(x) ((int64_t)(x)*100)
 
 static const char *policies =
     "{\"policies\":["
@@ -24,10 +24,13 @@ static const char *policies =
     "{\"if\":[{\"==\":[{\"var\":\"region\"},\"pearl_river_delta\"]},0.1,0.15]}]},15000000]}}]},"
     /* versions: 20 % up to 50 M yuan until 2023-05-31, then at most 15 M yuan */
     "{\"id\":\"versions\",\"group\":\"equipment\",\"versions\":["
-    "{\"version\":1,\"from\":\"2021-01-01\",\"formula\":{\"min\":[{\"*\":[{\"var\":\"project.equipment_investment\"},0.2]},50000000]}},"
-    "{\"version\":2,\"from\":\"2023-06-01\",\"formula\":{\"min\":[{\"*\":[{\"var\":\"project.equipment_investment\"},0.2]},15000000]}}]},"
+    "{\"version\":1,\"from\":\"2021-01-01\",\"formula\":{\"min\":[{\"*\":[{\"var\":\"project.equipment_investment\"},0."
+    "2]},50000000]}},"
+    "{\"version\":2,\"from\":\"2023-06-01\",\"formula\":{\"min\":[{\"*\":[{\"var\":\"project.equipment_investment\"},0."
+    "2]},15000000]}}]},"
     /* a flat 3 M yuan per project, at most 5 M yuan per enterprise */
-    "{\"id\":\"capped\",\"cap\":\"5000000\",\"versions\":[{\"version\":1,\"from\":\"2020-01-01\",\"formula\":3000000}]},"
+    "{\"id\":\"capped\",\"cap\":\"5000000\",\"versions\":[{\"version\":1,\"from\":\"2020-01-01\",\"formula\":3000000}]}"
+    ","
     "{\"id\":\"missing\",\"versions\":[{\"version\":1,\"from\":\"2020-01-01\",\"formula\":"
     "{\"*\":[{\"var\":\"project.nothing\"},2]}}]}"
     "]}";

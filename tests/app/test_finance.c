@@ -9,11 +9,10 @@
 #include "app/finance.h"
 #include "fixture.h"
 
-#define YUAN(x) ((int64_t)(x) * 100)
+#define YUAN(x) ((int64_t)(x)*100)
 
 static int64_t publish(tu_store *s, const tu_actor *bank, const char *name, int rate, const char *rule) {
-    tu_loan_product l = {.rate_bp = rate, .term_months = 36, .min_amount = YUAN(1000000),
-                         .max_amount = YUAN(50000000)};
+    tu_loan_product l = {.rate_bp = rate, .term_months = 36, .min_amount = YUAN(1000000), .max_amount = YUAN(50000000)};
     snprintf(l.name, sizeof l.name, "%s", name);
     snprintf(l.eligibility, sizeof l.eligibility, "%s", rule);
     tu_err err = {0};
@@ -36,8 +35,7 @@ static void test_products(void **state) {
     assert_int_equal(tu_loan_publish(s, &b1, &bad, &err), TU_EPARSE);
 
     int64_t any = publish(s, &b1, "技改贷", 345, "true");
-    int64_t big = publish(s, &b1, "大额设备贷", 320,
-                          "{\">=\":[{\"var\":\"project.equipment_investment\"},50000000]}");
+    int64_t big = publish(s, &b1, "大额设备贷", 320, "{\">=\":[{\"var\":\"project.equipment_investment\"},50000000]}");
     int64_t green = publish(s, &b2, "绿色贷", 300, "{\"==\":[{\"var\":\"project.type\"},\"green_low_carbon\"]}");
     int64_t pearl = publish(s, &b2, "湾区贷", 310, "{\"==\":[{\"var\":\"region\"},\"pearl_river_delta\"]}");
     (void)green;
@@ -123,9 +121,9 @@ static void test_policy_subsidy(void **state) {
     assert_int_equal(fen, exact);
     assert_non_null(strstr(expl, "loan.principal = 1234567.89"));
     tu_actor other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
-    assert_int_equal(tu_finance_policy_subsidy(s, &other, id, "interest", 90, fx_day("2024-06-30"), &src, &fen, NULL,
-                                               0, &err),
-                     TU_EFORBIDDEN);
+    assert_int_equal(
+        tu_finance_policy_subsidy(s, &other, id, "interest", 90, fx_day("2024-06-30"), &src, &fen, NULL, 0, &err),
+        TU_EFORBIDDEN);
     json_decref(doc);
     tu_store_close(s);
 }

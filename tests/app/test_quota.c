@@ -14,7 +14,7 @@
 #include "app/workflow.h"
 #include "fixture.h"
 
-#define MU(x) ((int64_t)(x) * TU_DEC_SCALE)
+#define MU(x) ((int64_t)(x)*TU_DEC_SCALE)
 
 static int64_t declare_land(tu_store *s, int seq, int64_t mu, const char *state) {
     int64_t id = fx_declare(s, CITY_A, 1, seq, 0, 0);
@@ -68,7 +68,7 @@ static void test_reserve_use_release(void **state) {
     b = bal(s, 2026);
     assert_int_equal(b.reserved, 0);
     assert_int_equal(b.used, MU(6));
-    assert_int_equal(tu_quota_release(s, &city, p1, 2026, today, &err), TU_ESTATE); /* already used */
+    assert_int_equal(tu_quota_release(s, &city, p1, 2026, today, &err), TU_ESTATE);    /* already used */
     assert_int_equal(tu_quota_reserve(s, &city, p1, 2026, today, &err), TU_ECONFLICT); /* no second draw */
 
     assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(2), "", today, &err), TU_OK);
@@ -161,9 +161,33 @@ static void test_advance_and_settlement(void **state) {
     tu_store_close(s);
 }
 
+/* Starting construction uses the reservation; a rejection gives it back. */
+static void test_workflow_moves_quota(void **state) {
+    (void)state;
+    tu_store *s = fx_open("wfquota");
+    tu_err err = {0};
+    int32_t today = fx_day("2026-03-02");
+    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
+    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(20), "", today, &err), TU_OK);
+    int64_t a = declare_land(s, 1, MU(6), "provincial_review"), b = declare_land(s, 2, MU(4), "city_review");
+    assert_int_equal(tu_quota_reserve(s, &city, a, 2026, today, &err), TU_OK);
+    assert_int_equal(tu_quota_reserve(s, &city, b, 2026, today, &err), TU_OK);
+    assert_int_equal(bal(s, 2026).available, MU(10));
+    assert_int_equal(tu_workflow_move(s, &prov, a, "approve", NULL, today, NULL, &err), TU_OK);
+    assert_int_equal(tu_workflow_move(s, &own, a, "start", NULL, today, NULL, &err), TU_OK);
+    assert_int_equal(tu_workflow_move(s, &city, b, "reject", "不符合产业政策", today, NULL, &err), TU_OK);
+    tu_quota_balance q = bal(s, 2026);
+    assert_int_equal(q.available, MU(14));
+    assert_int_equal(q.reserved, 0);
+    assert_int_equal(q.used, MU(6));
+    assert_int_equal(tu_quota_check(s, &err), TU_OK);
+    tu_store_close(s);
+}
+
 /* ---- concurrency ---- */
 
-#define THREADS 8
+#define THREADS  8
 #define PROJECTS 40
 
 typedef struct worker {
@@ -187,12 +211,17 @@ static void *work(void *arg) {
             w->reserved++;
             if (id % 3 == 0 && tu_quota_use(s, &city, id, 2026, today, &err) != TU_OK)
                 w->failed++, fprintf(stderr, "use: %s\n", err.msg);
-        } else if (rc == TU_ELIMIT) w->limited++;
-        else if (rc == TU_ECONFLICT || rc == TU_ESTATE) w->conflicted++;
-        else w->failed++, fprintf(stderr, "reserve: %d %s\n", rc, err.msg);
+        } else if (rc == TU_ELIMIT)
+            w->limited++;
+        else if (rc == TU_ECONFLICT || rc == TU_ESTATE)
+            w->conflicted++;
+        else
+            w->failed++, fprintf(stderr, "reserve: %d %s\n", rc, err.msg);
         rc = tu_workflow_move(s, &city, id, "forward", NULL, today, NULL, &err); /* reviewers race too */
-        if (rc == TU_OK) w->forwarded++;
-        else if (rc != TU_ESTATE) w->failed++, fprintf(stderr, "forward: %d %s\n", rc, err.msg);
+        if (rc == TU_OK)
+            w->forwarded++;
+        else if (rc != TU_ESTATE)
+            w->failed++, fprintf(stderr, "forward: %d %s\n", rc, err.msg);
     }
     tu_store_close(s);
     return NULL;
@@ -292,9 +321,8 @@ static void test_concurrent_processes(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reserve_use_release),
-        cmocka_unit_test(test_advance_and_settlement),
-        cmocka_unit_test(test_concurrent_threads),
+        cmocka_unit_test(test_reserve_use_release),  cmocka_unit_test(test_advance_and_settlement),
+        cmocka_unit_test(test_workflow_moves_quota), cmocka_unit_test(test_concurrent_threads),
         cmocka_unit_test(test_concurrent_processes),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

@@ -57,7 +57,8 @@ static void test_matrix(void **state) {
                     assert_string_equal(ev[1].role, tu_role_name(role));
                     assert_string_equal(ev[1].comment, "reason");
                     allowed++;
-                } else refused++;
+                } else
+                    refused++;
                 tu_free(ev);
             }
     assert_int_equal(allowed, tu_wf_transition_count); /* each transition exactly once */
@@ -161,14 +162,14 @@ static void test_energy_tiers(void **state) {
         int64_t tce, kwh;
         int tier;
     } cases[] = {
-        {9999000, 0, TU_ENERGY_NONE},                   /* 999.9 tce */
-        {1000 * S, 0, TU_ENERGY_COUNTY},                /* 1000 */
-        {4999 * S + 9999, 0, TU_ENERGY_COUNTY},         /* 4999.9999 */
-        {5000 * S, 0, TU_ENERGY_CITY},                  /* 5000 */
-        {9999 * S + 9999, 0, TU_ENERGY_CITY},           /* 9999.9999 */
-        {10000 * S, 0, TU_ENERGY_PROVINCE},             /* 10000 */
-        {0, 5000000LL * S - 1, TU_ENERGY_NONE},         /* 4,999,999.9999 kWh */
-        {0, 5000000LL * S, TU_ENERGY_COUNTY},           /* 5 million kWh */
+        {9999000, 0, TU_ENERGY_NONE},           /* 999.9 tce */
+        {1000 * S, 0, TU_ENERGY_COUNTY},        /* 1000 */
+        {4999 * S + 9999, 0, TU_ENERGY_COUNTY}, /* 4999.9999 */
+        {5000 * S, 0, TU_ENERGY_CITY},          /* 5000 */
+        {9999 * S + 9999, 0, TU_ENERGY_CITY},   /* 9999.9999 */
+        {10000 * S, 0, TU_ENERGY_PROVINCE},     /* 10000 */
+        {0, 5000000LL * S - 1, TU_ENERGY_NONE}, /* 4,999,999.9999 kWh */
+        {0, 5000000LL * S, TU_ENERGY_COUNTY},   /* 5 million kWh */
         {9999000, 5000000LL * S, TU_ENERGY_COUNTY},
         {10000 * S, 5000000LL * S, TU_ENERGY_PROVINCE},
     };
@@ -193,7 +194,7 @@ static void test_no_construction_before_review(void **state) {
     tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
     tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1);
 
-    int64_t c = fx_declare(s, CITY_A, 1, 1, 5000 * S, 0); /* city tier */
+    int64_t c = fx_declare(s, CITY_A, 1, 1, 5000 * S, 0);                                  /* city tier */
     assert_int_equal(tu_energy_review_decide(s, &city, c, 1, "", today, &err), TU_ESTATE); /* a draft */
     fx_force(s, c, "approved", NULL);
     assert_int_equal(tu_workflow_move(s, &own, c, "start", NULL, today, NULL, &err), TU_ESTATE);
@@ -224,9 +225,10 @@ static void test_green_channel(void **state) {
     (void)state;
     tu_store *s = fx_open("green");
     tu_err err = {0};
-    json_t *cfg = json_loads("{\"rule\":{\"or\":[{\"==\":[{\"var\":\"project.type\"},\"green_low_carbon\"]},"
-                             "{\"in\":[{\"var\":\"project.filing_code\"},[\"KEY-0001\"]]}]},\"skip\":[\"city_review\"]}",
-                             0, NULL);
+    json_t *cfg =
+        json_loads("{\"rule\":{\"or\":[{\"==\":[{\"var\":\"project.type\"},\"green_low_carbon\"]},"
+                   "{\"in\":[{\"var\":\"project.filing_code\"},[\"KEY-0001\"]]}]},\"skip\":[\"city_review\"]}",
+                   0, NULL);
     tu_green_config g;
     assert_int_equal(tu_green_config_from_json(cfg, &g, &err), TU_OK);
     json_decref(cfg);
@@ -260,7 +262,7 @@ static void test_green_channel(void **state) {
     assert_int_equal(tu_workflow_move(s, &city, green, "accept", NULL, mon, &g, &err), TU_OK);
     assert_int_equal(tu_workflow_move(s, &city, plain, "accept", NULL, mon, &g, &err), TU_OK);
     assert_int_equal(tu_store_project_get(s, green, &p, &err), TU_OK);
-    assert_string_equal(p.state, "provincial_review"); /* city_review skipped */
+    assert_string_equal(p.state, "provincial_review");  /* city_review skipped */
     assert_int_equal(p.deadline, fx_day("2024-03-11")); /* 5 working days */
     tu_project_clear(&p);
     char st[24];
@@ -290,12 +292,9 @@ static void test_green_channel(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_matrix),
-        cmocka_unit_test(test_scope_and_comment),
-        cmocka_unit_test(test_workdays),
-        cmocka_unit_test(test_deadlines_overdue),
-        cmocka_unit_test(test_energy_tiers),
-        cmocka_unit_test(test_no_construction_before_review),
+        cmocka_unit_test(test_matrix),        cmocka_unit_test(test_scope_and_comment),
+        cmocka_unit_test(test_workdays),      cmocka_unit_test(test_deadlines_overdue),
+        cmocka_unit_test(test_energy_tiers),  cmocka_unit_test(test_no_construction_before_review),
         cmocka_unit_test(test_green_channel),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

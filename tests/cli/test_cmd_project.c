@@ -81,8 +81,8 @@ static void test_flow(void **state) {
     assert_int_equal(run("project move --help"), 0);
     assert_int_equal(run("project"), 2);
     assert_int_equal(run("project fly"), 2);
-    assert_int_equal(run("project add p.json"), 2);                 /* no --as */
-    assert_int_equal(run("project add p.json --as pilot"), 2);      /* unknown role */
+    assert_int_equal(run("project add p.json"), 2);            /* no --as */
+    assert_int_equal(run("project add p.json --as pilot"), 2); /* unknown role */
     assert_int_equal(run("project add bad.json %s", ent), 1);
     assert_int_equal(run("project add p.json %s --date 2024-02-01", ent), 0);
     assert_string_equal(out, "1\n");
