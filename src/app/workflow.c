@@ -31,14 +31,15 @@ const int tu_wf_state_count = sizeof tu_wf_states / sizeof tu_wf_states[0];
 // clang-format off
 #define F TU_WF_FORWARD
 #define C TU_WF_NEEDS_COMMENT
+#define S (TU_WF_FORWARD | TU_WF_SKIPPABLE)
 /*   from                 action      to                   role                 flags */
 const tu_wf_transition tu_wf_transitions[] = {
     {"draft",             "submit",   "submitted",         TU_ROLE_ENTERPRISE,  F},
-    {"submitted",         "accept",   "city_review",       TU_ROLE_CITY,        F},
-    {"city_review",       "forward",  "provincial_review", TU_ROLE_CITY,        F},
+    {"submitted",         "accept",   "city_review",       TU_ROLE_CITY,        S},
+    {"city_review",       "forward",  "provincial_review", TU_ROLE_CITY,        S},
     {"city_review",       "return",   "returned",          TU_ROLE_CITY,        C},
     {"city_review",       "reject",   "rejected",          TU_ROLE_CITY,        C},
-    {"provincial_review", "approve",  "approved",          TU_ROLE_PROVINCIAL,  F},
+    {"provincial_review", "approve",  "approved",          TU_ROLE_PROVINCIAL,  S},
     {"provincial_review", "return",   "returned",          TU_ROLE_PROVINCIAL,  C},
     {"provincial_review", "reject",   "rejected",          TU_ROLE_PROVINCIAL,  C},
     {"returned",          "resubmit", "submitted",         TU_ROLE_ENTERPRISE,  F},
@@ -50,6 +51,7 @@ const tu_wf_transition tu_wf_transitions[] = {
 const int tu_wf_transition_count = sizeof tu_wf_transitions / sizeof tu_wf_transitions[0];
 #undef F
 #undef C
+#undef S
 // clang-format on
 
 const tu_wf_state *tu_workflow_state(const char *name) {
@@ -117,7 +119,8 @@ int tu_green_config_from_json(const json_t *j, tu_green_config *out, tu_err *err
                           TU_GREEN_MAX_SKIP);
     for (size_t i = 0; skip && i < json_array_size(skip); i++) {
         const char *name = json_string_value(json_array_get(skip, i));
-        if (!name || !tu_workflow_state(name) || !forward_of(name) || !strcmp(name, "draft"))
+        const tu_wf_transition *f = name ? forward_of(name) : NULL;
+        if (!f || !(f->flags & TU_WF_SKIPPABLE))
             return tu_err_set(err, TU_EINVAL, "green channel: '%s' is not a state that can be skipped",
                               name ? name : "(not a string)");
         snprintf(out->skip[out->nskip++], sizeof out->skip[0], "%s", name);

@@ -38,9 +38,10 @@ typedef struct tu_wf_state {
 } tu_wf_state;
 
 enum {
-    TU_WF_FORWARD = 1,      /* the main path out of a state (followed when the state is skipped) */
-    TU_WF_ENERGY_GATE = 2,  /* refused while a required energy review has not passed */
-    TU_WF_NEEDS_COMMENT = 4 /* a reason is required */
+    TU_WF_FORWARD = 1,       /* the main path out of a state (followed when the state is skipped) */
+    TU_WF_ENERGY_GATE = 2,   /* refused while a required energy review has not passed */
+    TU_WF_NEEDS_COMMENT = 4, /* a reason is required */
+    TU_WF_SKIPPABLE = 8      /* a review step the green channel may skip (taken on the project's behalf) */
 };
 
 typedef struct tu_wf_transition {
@@ -62,7 +63,8 @@ typedef struct tu_green_config {
     char skip[TU_GREEN_MAX_SKIP][24];
 } tu_green_config;
 
-/* {"rule": <JsonLogic>, "skip": ["city_review"]}; skip names must be states with a forward transition. */
+/* {"rule": <JsonLogic>, "skip": ["city_review"]}; only review states whose forward transition is TU_WF_SKIPPABLE
+ * (submitted, city_review, provincial_review) may be skipped: never the energy gate, construction or payment. */
 int tu_green_config_from_json(const json_t *j, tu_green_config *out, tu_err *err);
 void tu_green_config_clear(tu_green_config *g);
 
