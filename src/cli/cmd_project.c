@@ -88,17 +88,24 @@ static int sub_show(int argc, char **argv) {
     return tu_pargs_finish(&a, rc, &err);
 }
 
+/* An optional positive integer option; usage error (nonzero) when present and malformed. */
+static int opt_id(tu_pargs *a, const char *name, int64_t *out) {
+    const char *v = tu_pargs_opt(a, name);
+    char what[32];
+    snprintf(what, sizeof what, "--%s", name);
+    return v ? tu_pargs_id(a, what, v, out) : 0;
+}
+
 static int sub_list(int argc, char **argv) {
     static const char *const opts[] = {"state=", "city=", "after=", "limit=", NULL};
     tu_pargs a;
     int rc = tu_pargs_begin(&a, CMD, "list", argc, argv, opts, 0, 0);
     if (rc) return rc;
     tu_project_filter f = {.state = tu_pargs_opt(&a, "state")};
-    int64_t v = 0;
-    if (tu_pargs_opt(&a, "city") && tu_pargs_id(&a, "--city", tu_pargs_opt(&a, "city"), &v) == 0) f.city = (uint32_t)v;
-    if (tu_pargs_opt(&a, "after") && tu_pargs_id(&a, "--after", tu_pargs_opt(&a, "after"), &f.after_id))
+    int64_t city = 0, limit = 0;
+    if (opt_id(&a, "city", &city) || opt_id(&a, "after", &f.after_id) || opt_id(&a, "limit", &limit))
         return tu_pargs_close(&a), TU_EXIT_USAGE;
-    if (tu_pargs_opt(&a, "limit") && tu_pargs_id(&a, "--limit", tu_pargs_opt(&a, "limit"), &v) == 0) f.limit = (int)v;
+    f.city = (uint32_t)(city < 1000000 ? city : 0), f.limit = (int)(limit < 100000 ? limit : 100000);
     tu_err err = {0};
     tu_project_list l = {0};
     rc = tu_project_search(a.store, &a.actor, &f, &l, &err);
@@ -160,7 +167,8 @@ static int sub_overdue(int argc, char **argv) {
     if (rc) return rc;
     int64_t within = 0;
     const char *w = tu_pargs_opt(&a, "within");
-    if (w && tu_pargs_id(&a, "--within", w, &within)) return tu_pargs_close(&a), TU_EXIT_USAGE;
+    if (opt_id(&a, "within", &within)) return tu_pargs_close(&a), TU_EXIT_USAGE;
+    if (within > 3660) within = 3660;
     tu_err err = {0};
     tu_project_list l = {0};
     rc = w ? tu_workflow_due_soon(a.store, &a.actor, a.today, (int)within, &l, &err)

@@ -97,6 +97,11 @@ static void test_flow(void **state) {
     assert_int_equal(run("project review 1 pass --as city_official:440300"), 0);
     assert_int_equal(run("project overdue --as city_official:440300 --date 2030-01-01"), 0);
     assert_string_equal(out, "[]\n"); /* approved: no deadline, nothing overdue */
+    assert_int_equal(run("project list --as provincial_official --city 44x"), 2);
+    assert_int_equal(run("project list --as city_official:440100"), 0);
+    assert_string_equal(out, "[]\n");
+    assert_int_equal(run("project list --as provincial_official --city 440300 --limit 5"), 0);
+    assert_non_null(strstr(out, "\"filing_code\": \"2401-440305-04-02-000001\""));
     assert_int_equal(run("project show 1 --as auditor"), 0);
     assert_non_null(strstr(out, "\"action\": \"energy_review_pass\""));
 
