@@ -16,13 +16,24 @@ FUZZ_SECONDS ?= 300
 BUILD := build
 TESTBUILD := build-test
 
-.PHONY: run test build deps test-deps bench fuzz format clean
+.PHONY: run test build deps test-deps web-deps bench fuzz format clean
 
 deps:
 	@scripts/install-deps
 
-test-deps:
+test-deps: web-deps
 	@scripts/install-deps --web
+
+# Front-end assets: npm ci from package-lock.json, then ECharts copied into web/vendor (served, not committed).
+web-deps: web/vendor/echarts.esm.min.mjs
+
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/vendor/echarts.esm.min.mjs: node_modules/.package-lock.json
+	mkdir -p web/vendor
+	cp node_modules/echarts/dist/echarts.esm.min.mjs web/vendor/
 
 $(BUILD)/build.ninja: | deps
 	meson setup $(BUILD) --buildtype=release -Dtests=false >/dev/null
@@ -30,7 +41,7 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	@ninja -C $(BUILD) >/dev/null
 
-run: build
+run: build web-deps
 	@scripts/run "$(BUILD)/techup" "$(DB)" "$(ENTERPRISES)" "$(SEED)" "$(LISTEN)"
 
 $(TESTBUILD)/build.ninja: | test-deps

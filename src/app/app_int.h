@@ -7,7 +7,7 @@
 #define TU_APP_APP_INT_H
 
 #include "core/error.h"
-#include "app/actor.h"
+#include "app/caller.h"
 #include "store/project.h"
 #include "store/store.h"
 
@@ -15,12 +15,12 @@
 int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void *ctx, tu_err *err);
 
 /* Appends a workflow event (who, when, from -> to, action, comment) for a project. */
-int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_actor *a,
+int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_caller *a,
                       int32_t day, const char *comment, tu_err *err);
 
 /* Inside a transaction: moves every reservation the project holds (any year) to used ("use") or back to available
  * ("release"). The workflow calls it on start (use) and on reject (release). */
-int tu__quota_close_project(tu_store *s, const tu_actor *a, const tu_project *p, const char *kind, int32_t today,
+int tu__quota_close_project(tu_store *s, const tu_caller *a, const tu_project *p, const char *kind, int32_t today,
                             tu_err *err);
 
 #endif

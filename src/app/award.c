@@ -121,7 +121,7 @@ static int check_group(tu_store *s, int64_t project_id, const tu_policy_terms *t
 }
 
 typedef struct award_ctx {
-    const tu_actor *a;
+    const tu_caller *a;
     int64_t project_id, app_id, amount;
     const char *policy_id, *text;
     int32_t today;
@@ -186,7 +186,7 @@ static int apply_tx(tu_store *s, void *v, tu_err *err) {
     return rc;
 }
 
-int tu_award_apply(tu_store *s, const tu_actor *a, int64_t project_id, const char *policy_id, int32_t today,
+int tu_award_apply(tu_store *s, const tu_caller *a, int64_t project_id, const char *policy_id, int32_t today,
                    const tu_policy_source *src, const tu_ent *ent, tu_application *out, tu_err *err) {
     award_ctx c = {
         .a = a, .project_id = project_id, .policy_id = policy_id, .today = today, .src = src, .ent = ent, .out = out};
@@ -195,8 +195,8 @@ int tu_award_apply(tu_store *s, const tu_actor *a, int64_t project_id, const cha
 
 /* ---- adjustment and disbursement ---- */
 
-static int reviewer_of(const tu_actor *a, const tu_project *p, tu_err *err) {
-    if (a->role == TU_ROLE_PROVINCIAL || (a->role == TU_ROLE_CITY && a->city == p->city)) return TU_OK;
+static int reviewer_of(const tu_caller *a, const tu_project *p, tu_err *err) {
+    if (a->role == TU_ROLE_PROVINCIAL_OFFICIAL || (a->role == TU_ROLE_CITY_OFFICIAL && a->city == p->city)) return TU_OK;
     return tu_err_set(err, TU_EFORBIDDEN, "awards are adjusted by the provincial official or the project's city");
 }
 
@@ -226,7 +226,7 @@ static int adjust_checked(tu_store *s, award_ctx *c, tu_application *ap, const t
 
 static int disburse_checked(tu_store *s, award_ctx *c, const tu_application *ap, const tu_project *p, tu_err *err) {
     char m1[TU_DEC_BUFSZ], m2[TU_DEC_BUFSZ];
-    if (c->a->role != TU_ROLE_PROVINCIAL)
+    if (c->a->role != TU_ROLE_PROVINCIAL_OFFICIAL)
         return tu_err_set(err, TU_EFORBIDDEN, "payments are recorded by the provincial official");
     if (c->amount > ap->awarded - ap->paid)
         return tu_err_set(err, TU_ELIMIT, "%s yuan exceeds the %s yuan left to pay", tu_money_format(c->amount, m1),
@@ -254,7 +254,7 @@ static int on_application(tu_store *s, award_ctx *c, int adjust, tu_err *err) {
 static int adjust_tx(tu_store *s, void *v, tu_err *err) { return on_application(s, v, 1, err); }
 static int disburse_tx(tu_store *s, void *v, tu_err *err) { return on_application(s, v, 0, err); }
 
-int tu_award_adjust(tu_store *s, const tu_actor *a, int64_t application_id, int64_t amount, const char *reason,
+int tu_award_adjust(tu_store *s, const tu_caller *a, int64_t application_id, int64_t amount, const char *reason,
                     int32_t today, const tu_policy_source *src, tu_err *err) {
     if (!reason || !*reason) return tu_err_set(err, TU_EINVAL, "an adjustment needs a reason");
     if (amount < 0) return tu_err_set(err, TU_EINVAL, "an award cannot be negative");
@@ -262,7 +262,7 @@ int tu_award_adjust(tu_store *s, const tu_actor *a, int64_t application_id, int6
     return tu__app_tx(s, adjust_tx, &c, err);
 }
 
-int tu_award_disburse(tu_store *s, const tu_actor *a, int64_t application_id, int64_t amount, const char *reference,
+int tu_award_disburse(tu_store *s, const tu_caller *a, int64_t application_id, int64_t amount, const char *reference,
                       int32_t today, tu_err *err) {
     if (amount <= 0) return tu_err_set(err, TU_EINVAL, "a payment must be > 0");
     if (!reference || !*reference) return tu_err_set(err, TU_EINVAL, "a payment needs a reference");

@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "app/actor.h"
+#include "app/caller.h"
 #include "core/enterprise.h"
 #include "store/project.h"
 
@@ -47,14 +47,14 @@ int tu_award_compute(const tu_policy_terms *t, const tu_project *p, const tu_ent
 
 /* The enterprise applies its project to a policy on `today` (project approved or later). Computes, applies
  * group and cap rules, records the application. */
-int tu_award_apply(tu_store *s, const tu_actor *a, int64_t project_id, const char *policy_id, int32_t today,
+int tu_award_apply(tu_store *s, const tu_caller *a, int64_t project_id, const char *policy_id, int32_t today,
                    const tu_policy_source *src, const tu_ent *ent, tu_application *out, tu_err *err);
 /* A reviewer (provincial official, or the city official of the project's city) sets the award to `amount` with a
  * reason; refused above the cap or below what was already paid. */
-int tu_award_adjust(tu_store *s, const tu_actor *a, int64_t application_id, int64_t amount, const char *reason,
+int tu_award_adjust(tu_store *s, const tu_caller *a, int64_t application_id, int64_t amount, const char *reason,
                     int32_t today, const tu_policy_source *src, tu_err *err);
 /* The provincial official records a payment; the paid total never exceeds the award. */
-int tu_award_disburse(tu_store *s, const tu_actor *a, int64_t application_id, int64_t amount, const char *reference,
+int tu_award_disburse(tu_store *s, const tu_caller *a, int64_t application_id, int64_t amount, const char *reference,
                       int32_t today, tu_err *err);
 
 #endif

@@ -26,8 +26,8 @@ static int valid_product(const tu_loan_product *l, tu_err *err) {
 
 static int publish_tx(tu_store *s, void *v, tu_err *err) { return tu_store_loan_insert(s, v, err); }
 
-int tu_loan_publish(tu_store *s, const tu_actor *a, tu_loan_product *l, tu_err *err) {
-    if (a->role != TU_ROLE_BANK || !a->bank_id[0])
+int tu_loan_publish(tu_store *s, const tu_caller *a, tu_loan_product *l, tu_err *err) {
+    if (a->role != TU_ROLE_BANK_OFFICER || !a->bank_id[0])
         return tu_err_set(err, TU_EFORBIDDEN, "loan products are published by bank officers");
     snprintf(l->bank_id, sizeof l->bank_id, "%s", a->bank_id);
     if (!l->eligibility[0]) snprintf(l->eligibility, sizeof l->eligibility, "true");
@@ -45,7 +45,7 @@ static int qualifies(const tu_loan_product *l, const json_t *data, int *holds, t
     return rc;
 }
 
-int tu_loan_products_for(tu_store *s, const tu_actor *a, int64_t project_id, const tu_ent *ent, tu_loan_product **out,
+int tu_loan_products_for(tu_store *s, const tu_caller *a, int64_t project_id, const tu_ent *ent, tu_loan_product **out,
                          int *n, tu_err *err) {
     *out = NULL, *n = 0;
     tu_project p;
@@ -69,7 +69,7 @@ int tu_loan_products_for(tu_store *s, const tu_actor *a, int64_t project_id, con
 }
 
 typedef struct choose_ctx {
-    const tu_actor *a;
+    const tu_caller *a;
     int64_t project_id, product_id, principal;
     const tu_ent *ent;
     int32_t today;
@@ -108,14 +108,14 @@ static int choose_tx(tu_store *s, void *v, tu_err *err) {
     return rc;
 }
 
-int tu_loan_choose(tu_store *s, const tu_actor *a, int64_t project_id, int64_t product_id, int64_t principal,
+int tu_loan_choose(tu_store *s, const tu_caller *a, int64_t project_id, int64_t product_id, int64_t principal,
                    const tu_ent *ent, int32_t today, tu_err *err) {
     choose_ctx c = {a, project_id, product_id, principal, ent, today};
     return tu__app_tx(s, choose_tx, &c, err);
 }
 
-int tu_loan_bank_projects(tu_store *s, const tu_actor *a, tu_project_list *out, tu_err *err) {
-    if (a->role != TU_ROLE_BANK) return tu_err_set(err, TU_EFORBIDDEN, "this list is for bank officers");
+int tu_loan_bank_projects(tu_store *s, const tu_caller *a, tu_project_list *out, tu_err *err) {
+    if (a->role != TU_ROLE_BANK_OFFICER) return tu_err_set(err, TU_EFORBIDDEN, "this list is for bank officers");
     tu_project_filter f = {.limit = 100000};
     return tu_project_search(s, a, &f, out, err);
 }
@@ -131,7 +131,7 @@ int tu_interest_subsidy(int64_t principal, int rate_bp, int cap_bp, int share_bp
     return TU_OK;
 }
 
-int tu_finance_policy_subsidy(tu_store *s, const tu_actor *a, int64_t project_id, const char *policy_id, int days,
+int tu_finance_policy_subsidy(tu_store *s, const tu_caller *a, int64_t project_id, const char *policy_id, int days,
                               int32_t today, const tu_policy_source *src, int64_t *fen, char *expl, size_t n,
                               tu_err *err) {
     tu_project p;

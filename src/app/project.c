@@ -406,13 +406,13 @@ json_t *tu_project_data(const tu_project *p, const tu_ent *ent) {
 /* ---- use cases ---- */
 
 typedef struct write_ctx {
-    const tu_actor *a;
+    const tu_caller *a;
     tu_project *p;
     const tu_project *edit;
     int32_t today;
 } write_ctx;
 
-int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_actor *a,
+int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_caller *a,
                       int32_t day, const char *comment, tu_err *err) {
     tu_project_event ev = {.project_id = id, .day = day};
     snprintf(ev.from_state, sizeof ev.from_state, "%s", from);
@@ -430,7 +430,7 @@ static int declare_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc ? rc : tu__project_event(s, c->p->id, "", "draft", "declare", c->a, c->today, "", err);
 }
 
-int tu_project_declare(tu_store *s, const tu_actor *a, tu_project *p, int32_t today, tu_err *err) {
+int tu_project_declare(tu_store *s, const tu_caller *a, tu_project *p, int32_t today, tu_err *err) {
     if (a->role != TU_ROLE_ENTERPRISE) return tu_err_set(err, TU_EFORBIDDEN, "only an enterprise declares projects");
     if (strcmp(a->uscc, p->uscc) != 0)
         return tu_err_set(err, TU_EFORBIDDEN, "an enterprise declares projects only for itself");
@@ -474,7 +474,7 @@ static int edit_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc;
 }
 
-int tu_project_edit(tu_store *s, const tu_actor *a, const tu_project *p, int32_t today, tu_err *err) {
+int tu_project_edit(tu_store *s, const tu_caller *a, const tu_project *p, int32_t today, tu_err *err) {
     if (a->role != TU_ROLE_ENTERPRISE) return tu_err_set(err, TU_EFORBIDDEN, "only the enterprise edits its project");
     if (strcmp(a->uscc, p->uscc) != 0) return tu_err_set(err, TU_EFORBIDDEN, "the USCC of a project cannot change");
     int rc = tu_project_validate(p, today, err);
@@ -483,18 +483,18 @@ int tu_project_edit(tu_store *s, const tu_actor *a, const tu_project *p, int32_t
     return tu__app_tx(s, edit_tx, &c, err);
 }
 
-int tu_project_get(tu_store *s, const tu_actor *a, int64_t id, tu_project *out, tu_err *err) {
+int tu_project_get(tu_store *s, const tu_caller *a, int64_t id, tu_project *out, tu_err *err) {
     int rc = tu_store_project_get(s, id, out, err);
     if (rc) return rc;
-    if (!tu_actor_sees(a, out)) {
+    if (!tu_caller_sees(a, out)) {
         tu_project_clear(out);
         return tu_err_set(err, TU_EFORBIDDEN, "project %lld is outside your scope", (long long)id);
     }
     return TU_OK;
 }
 
-int tu_project_search(tu_store *s, const tu_actor *a, const tu_project_filter *f, tu_project_list *out, tu_err *err) {
+int tu_project_search(tu_store *s, const tu_caller *a, const tu_project_filter *f, tu_project_list *out, tu_err *err) {
     tu_project_filter g = f ? *f : (tu_project_filter){0};
-    tu_actor_scope_filter(a, &g);
+    tu_caller_scope_filter(a, &g);
     return tu_store_project_list(s, &g, out, err);
 }

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "app/actor.h"
+#include "app/caller.h"
 #include "core/enterprise.h"
 #include "store/project.h"
 
@@ -44,12 +44,12 @@ int tu_project_validate(const tu_project *p, int32_t today, tu_err *err);
 json_t *tu_project_data(const tu_project *p, const tu_ent *ent);
 
 /* An enterprise declares a project of its own: validated, energy tier derived, state "draft". Sets p->id. */
-int tu_project_declare(tu_store *s, const tu_actor *a, tu_project *p, int32_t today, tu_err *err);
+int tu_project_declare(tu_store *s, const tu_caller *a, tu_project *p, int32_t today, tu_err *err);
 /* The enterprise edits its project while it is a draft or returned (state, deadline and id are kept). */
-int tu_project_edit(tu_store *s, const tu_actor *a, const tu_project *p, int32_t today, tu_err *err);
+int tu_project_edit(tu_store *s, const tu_caller *a, const tu_project *p, int32_t today, tu_err *err);
 /* Reads a project the actor may see (TU_EFORBIDDEN otherwise, TU_ENOTFOUND if absent). */
-int tu_project_get(tu_store *s, const tu_actor *a, int64_t id, tu_project *out, tu_err *err);
+int tu_project_get(tu_store *s, const tu_caller *a, int64_t id, tu_project *out, tu_err *err);
 /* Lists the projects the actor may see that match f (f is narrowed to the actor's scope). */
-int tu_project_search(tu_store *s, const tu_actor *a, const tu_project_filter *f, tu_project_list *out, tu_err *err);
+int tu_project_search(tu_store *s, const tu_caller *a, const tu_project_filter *f, tu_project_list *out, tu_err *err);
 
 #endif

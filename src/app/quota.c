@@ -11,7 +11,7 @@
 #include "core/num.h"
 
 typedef struct qctx {
-    const tu_actor *a;
+    const tu_caller *a;
     uint32_t city;
     int year;
     int64_t mu, id;
@@ -21,9 +21,9 @@ typedef struct qctx {
     const char *kind; /* use | release */
 } qctx;
 
-static int is_prov(const tu_actor *a) { return a->role == TU_ROLE_PROVINCIAL; }
-static int city_or_prov(const tu_actor *a, uint32_t city) {
-    return is_prov(a) || (a->role == TU_ROLE_CITY && a->city == city);
+static int is_prov(const tu_caller *a) { return a->role == TU_ROLE_PROVINCIAL_OFFICIAL; }
+static int city_or_prov(const tu_caller *a, uint32_t city) {
+    return is_prov(a) || (a->role == TU_ROLE_CITY_OFFICIAL && a->city == city);
 }
 
 static int entry(tu_store *s, const qctx *c, uint32_t city, int year, const char *account, const char *kind,
@@ -75,7 +75,7 @@ static int allocate_tx(tu_store *s, void *v, tu_err *err) {
     return rc ? rc : settle_tx_body(s, c, c->city, c->year, err);
 }
 
-int tu_quota_allocate(tu_store *s, const tu_actor *a, uint32_t city, int year, int64_t mu, const char *note,
+int tu_quota_allocate(tu_store *s, const tu_caller *a, uint32_t city, int year, int64_t mu, const char *note,
                       int32_t today, tu_err *err) {
     if (!is_prov(a)) return tu_err_set(err, TU_EFORBIDDEN, "quota is allocated by the provincial official");
     int rc = check_args(city, year, err);
@@ -122,7 +122,7 @@ static int reserve_tx(tu_store *s, void *v, tu_err *err) {
     return rc ? rc : entry(s, c, p.city, c->year, "reserved", "reserve", p.land_mu, p.id, 0, err);
 }
 
-int tu_quota_reserve(tu_store *s, const tu_actor *a, int64_t project_id, int year, int32_t today, tu_err *err) {
+int tu_quota_reserve(tu_store *s, const tu_caller *a, int64_t project_id, int year, int32_t today, tu_err *err) {
     if (year < 2000 || year > 2100) return tu_err_set(err, TU_EINVAL, "year %d is out of range", year);
     qctx c = {.a = a, .year = year, .id = project_id, .today = today};
     return tu__app_tx(s, reserve_tx, &c, err);
@@ -143,7 +143,7 @@ static int take_tx(tu_store *s, void *v, tu_err *err) {
     return rc ? rc : entry(s, c, p.city, c->year, use ? "used" : "available", c->kind, held, p.id, 0, err);
 }
 
-int tu__quota_close_project(tu_store *s, const tu_actor *a, const tu_project *p, const char *kind, int32_t today,
+int tu__quota_close_project(tu_store *s, const tu_caller *a, const tu_project *p, const char *kind, int32_t today,
                             tu_err *err) {
     tu_quota_entry *e = NULL;
     int n = 0, rc = tu_store_quota_entries(s, p->city, 0, &e, &n, err);
@@ -162,12 +162,12 @@ int tu__quota_close_project(tu_store *s, const tu_actor *a, const tu_project *p,
     return rc;
 }
 
-int tu_quota_use(tu_store *s, const tu_actor *a, int64_t project_id, int year, int32_t today, tu_err *err) {
+int tu_quota_use(tu_store *s, const tu_caller *a, int64_t project_id, int year, int32_t today, tu_err *err) {
     qctx c = {.a = a, .year = year, .id = project_id, .today = today, .kind = "use"};
     return tu__app_tx(s, take_tx, &c, err);
 }
 
-int tu_quota_release(tu_store *s, const tu_actor *a, int64_t project_id, int year, int32_t today, tu_err *err) {
+int tu_quota_release(tu_store *s, const tu_caller *a, int64_t project_id, int year, int32_t today, tu_err *err) {
     qctx c = {.a = a, .year = year, .id = project_id, .today = today, .kind = "release"};
     return tu__app_tx(s, take_tx, &c, err);
 }
@@ -183,9 +183,9 @@ static int request_tx(tu_store *s, void *v, tu_err *err) {
     return rc;
 }
 
-int tu_quota_advance_request(tu_store *s, const tu_actor *a, uint32_t city, int year, int64_t mu, const char *reason,
+int tu_quota_advance_request(tu_store *s, const tu_caller *a, uint32_t city, int year, int64_t mu, const char *reason,
                              int32_t today, int64_t *id, tu_err *err) {
-    if (a->role != TU_ROLE_CITY || a->city != city)
+    if (a->role != TU_ROLE_CITY_OFFICIAL || a->city != city)
         return tu_err_set(err, TU_EFORBIDDEN, "an advance is requested by the city's own official");
     int rc = check_args(city, year, err);
     if (rc) return rc;
@@ -214,7 +214,7 @@ static int decide_tx(tu_store *s, void *v, tu_err *err) {
     return rc ? rc : settle_tx_body(s, &e, adv.city, adv.year + 1, err);
 }
 
-int tu_quota_advance_decide(tu_store *s, const tu_actor *a, int64_t id, int approve, int32_t today, tu_err *err) {
+int tu_quota_advance_decide(tu_store *s, const tu_caller *a, int64_t id, int approve, int32_t today, tu_err *err) {
     if (!is_prov(a)) return tu_err_set(err, TU_EFORBIDDEN, "advances are decided by the provincial official");
     qctx c = {.a = a, .id = id, .approve = approve, .today = today};
     return tu__app_tx(s, decide_tx, &c, err);
@@ -225,7 +225,7 @@ static int settle_tx(tu_store *s, void *v, tu_err *err) {
     return settle_tx_body(s, c, c->city, c->year, err);
 }
 
-int tu_quota_settle(tu_store *s, const tu_actor *a, uint32_t city, int year, int32_t today, tu_err *err) {
+int tu_quota_settle(tu_store *s, const tu_caller *a, uint32_t city, int year, int32_t today, tu_err *err) {
     if (!is_prov(a)) return tu_err_set(err, TU_EFORBIDDEN, "settlement is run by the provincial official");
     int rc = check_args(city, year, err);
     if (rc) return rc;
@@ -233,7 +233,7 @@ int tu_quota_settle(tu_store *s, const tu_actor *a, uint32_t city, int year, int
     return tu__app_tx(s, settle_tx, &c, err);
 }
 
-int tu_quota_balance_get(tu_store *s, const tu_actor *a, uint32_t city, int year, tu_quota_balance *out, tu_err *err) {
+int tu_quota_balance_get(tu_store *s, const tu_caller *a, uint32_t city, int year, tu_quota_balance *out, tu_err *err) {
     memset(out, 0, sizeof *out);
     int may = city_or_prov(a, city) || a->role == TU_ROLE_AUDITOR || a->role == TU_ROLE_ADMIN;
     if (!may) return tu_err_set(err, TU_EFORBIDDEN, "the quota of city %06u is outside your scope", city);
@@ -263,7 +263,7 @@ static int check_projects(tu_store *s, uint32_t city, int year, tu_err *err) {
 int tu_quota_check(tu_store *s, tu_err *err) {
     int64_t *keys = NULL;
     int n = 0, rc = tu_store_quota_keys(s, &keys, &n, err);
-    tu_actor prov = {.role = TU_ROLE_PROVINCIAL};
+    tu_caller prov = {.role = TU_ROLE_PROVINCIAL_OFFICIAL};
     for (int i = 0; !rc && i < n; i++) {
         uint32_t city = (uint32_t)(keys[i] / 10000);
         int year = (int)(keys[i] % 10000);

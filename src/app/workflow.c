@@ -14,15 +14,15 @@
 /*   state               unit            days green  who acts */
 const tu_wf_state tu_wf_states[] = {
     {"draft",             TU_WF_NONE,     0,   0,    TU_ROLE_ENTERPRISE},
-    {"submitted",         TU_WF_WORKING,  5,   2,    TU_ROLE_CITY},
-    {"city_review",       TU_WF_WORKING,  20,  5,    TU_ROLE_CITY},
-    {"provincial_review", TU_WF_WORKING,  20,  5,    TU_ROLE_PROVINCIAL},
+    {"submitted",         TU_WF_WORKING,  5,   2,    TU_ROLE_CITY_OFFICIAL},
+    {"city_review",       TU_WF_WORKING,  20,  5,    TU_ROLE_CITY_OFFICIAL},
+    {"provincial_review", TU_WF_WORKING,  20,  5,    TU_ROLE_PROVINCIAL_OFFICIAL},
     {"returned",          TU_WF_CALENDAR, 30,  0,    TU_ROLE_ENTERPRISE},
     {"rejected",          TU_WF_NONE,     0,   0,    -1},
     {"approved",          TU_WF_NONE,     0,   0,    TU_ROLE_ENTERPRISE},
     {"in_construction",   TU_WF_PLANNED,  0,   0,    TU_ROLE_ENTERPRISE},
     {"completed",         TU_WF_NONE,     0,   0,    TU_ROLE_ENTERPRISE},
-    {"award_claimed",     TU_WF_WORKING,  30,  0,    TU_ROLE_PROVINCIAL},
+    {"award_claimed",     TU_WF_WORKING,  30,  0,    TU_ROLE_PROVINCIAL_OFFICIAL},
     {"paid",              TU_WF_NONE,     0,   0,    -1},
 };
 const int tu_wf_state_count = sizeof tu_wf_states / sizeof tu_wf_states[0];
@@ -35,18 +35,18 @@ const int tu_wf_state_count = sizeof tu_wf_states / sizeof tu_wf_states[0];
 /*   from                 action      to                   role                 flags */
 const tu_wf_transition tu_wf_transitions[] = {
     {"draft",             "submit",   "submitted",         TU_ROLE_ENTERPRISE,  F},
-    {"submitted",         "accept",   "city_review",       TU_ROLE_CITY,        S},
-    {"city_review",       "forward",  "provincial_review", TU_ROLE_CITY,        S},
-    {"city_review",       "return",   "returned",          TU_ROLE_CITY,        C},
-    {"city_review",       "reject",   "rejected",          TU_ROLE_CITY,        C},
-    {"provincial_review", "approve",  "approved",          TU_ROLE_PROVINCIAL,  S},
-    {"provincial_review", "return",   "returned",          TU_ROLE_PROVINCIAL,  C},
-    {"provincial_review", "reject",   "rejected",          TU_ROLE_PROVINCIAL,  C},
+    {"submitted",         "accept",   "city_review",       TU_ROLE_CITY_OFFICIAL,        S},
+    {"city_review",       "forward",  "provincial_review", TU_ROLE_CITY_OFFICIAL,        S},
+    {"city_review",       "return",   "returned",          TU_ROLE_CITY_OFFICIAL,        C},
+    {"city_review",       "reject",   "rejected",          TU_ROLE_CITY_OFFICIAL,        C},
+    {"provincial_review", "approve",  "approved",          TU_ROLE_PROVINCIAL_OFFICIAL,  S},
+    {"provincial_review", "return",   "returned",          TU_ROLE_PROVINCIAL_OFFICIAL,  C},
+    {"provincial_review", "reject",   "rejected",          TU_ROLE_PROVINCIAL_OFFICIAL,  C},
     {"returned",          "resubmit", "submitted",         TU_ROLE_ENTERPRISE,  F},
     {"approved",          "start",    "in_construction",   TU_ROLE_ENTERPRISE,  F | TU_WF_ENERGY_GATE},
-    {"in_construction",   "complete", "completed",         TU_ROLE_CITY,        F},
+    {"in_construction",   "complete", "completed",         TU_ROLE_CITY_OFFICIAL,        F},
     {"completed",         "claim",    "award_claimed",     TU_ROLE_ENTERPRISE,  F},
-    {"award_claimed",     "pay",      "paid",              TU_ROLE_PROVINCIAL,  F},
+    {"award_claimed",     "pay",      "paid",              TU_ROLE_PROVINCIAL_OFFICIAL,  F},
 };
 const int tu_wf_transition_count = sizeof tu_wf_transitions / sizeof tu_wf_transitions[0];
 #undef F
@@ -154,7 +154,7 @@ static int green_holds(const tu_green_config *g, const tu_project *p, int *holds
 /* ---- moves ---- */
 
 typedef struct move_ctx {
-    const tu_actor *a;
+    const tu_caller *a;
     int64_t id;
     const char *action, *comment;
     int32_t today;
@@ -173,7 +173,7 @@ static int energy_gate(tu_store *s, const tu_project *p, tu_err *err) {
 }
 
 /* Puts p into state `to` on `day`, records the event. */
-static int enter(tu_store *s, tu_project *p, const tu_wf_transition *t, const char *action, const tu_actor *a,
+static int enter(tu_store *s, tu_project *p, const tu_wf_transition *t, const char *action, const tu_caller *a,
                  int32_t day, const char *comment, tu_err *err) {
     char from[24];
     snprintf(from, sizeof from, "%s", p->state);
@@ -185,7 +185,7 @@ static int enter(tu_store *s, tu_project *p, const tu_wf_transition *t, const ch
 }
 
 static int move_checked(tu_store *s, move_ctx *c, tu_project *p, tu_err *err) {
-    if (!tu_actor_sees(c->a, p))
+    if (!tu_caller_sees(c->a, p))
         return tu_err_set(err, TU_EFORBIDDEN, "project %lld is outside your scope", (long long)p->id);
     int rc = tu_workflow_may(c->a->role, p->state, c->action, err);
     if (rc) return rc;
@@ -216,7 +216,7 @@ static int move_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc;
 }
 
-int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment, int32_t today,
+int tu_workflow_move(tu_store *s, const tu_caller *a, int64_t id, const char *action, const char *comment, int32_t today,
                      const tu_green_config *green, tu_err *err) {
     move_ctx c = {a, id, action, comment, today, green, 0};
     return tu__app_tx(s, move_tx, &c, err);
@@ -229,12 +229,12 @@ static int review_tx(tu_store *s, void *vctx, tu_err *err) {
     tu_project p;
     int rc = tu_store_project_get(s, c->id, &p, err);
     if (rc) return rc;
-    int need = p.energy_tier == TU_ENERGY_PROVINCE ? TU_ROLE_PROVINCIAL : TU_ROLE_CITY;
+    int need = p.energy_tier == TU_ENERGY_PROVINCE ? TU_ROLE_PROVINCIAL_OFFICIAL : TU_ROLE_CITY_OFFICIAL;
     if (p.energy_tier == TU_ENERGY_NONE)
         rc = tu_err_set(err, TU_ESTATE, "the project's energy use needs no energy review");
-    else if (c->a->role != need || !tu_actor_sees(c->a, &p))
+    else if (c->a->role != need || !tu_caller_sees(c->a, &p))
         rc = tu_err_set(err, TU_EFORBIDDEN, "a %s energy review is decided by %s%s", tu_energy_tier_name(p.energy_tier),
-                        tu_role_name(need), need == TU_ROLE_CITY ? " of the project's city" : "");
+                        tu_role_name(need), need == TU_ROLE_CITY_OFFICIAL ? " of the project's city" : "");
     else if (!strcmp(p.state, "draft") || !strcmp(p.state, "rejected"))
         rc = tu_err_set(err, TU_ESTATE, "no energy review for a project that is %s", p.state);
     if (!rc) {
@@ -250,7 +250,7 @@ static int review_tx(tu_store *s, void *vctx, tu_err *err) {
     return rc;
 }
 
-int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment, int32_t today,
+int tu_energy_review_decide(tu_store *s, const tu_caller *a, int64_t id, int passed, const char *comment, int32_t today,
                             tu_err *err) {
     move_ctx c = {a, id, NULL, comment, today, NULL, passed ? 1 : 0};
     return tu__app_tx(s, review_tx, &c, err);
@@ -258,12 +258,12 @@ int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int pass
 
 /* ---- deadline lists ---- */
 
-int tu_workflow_overdue(tu_store *s, const tu_actor *a, int32_t today, tu_project_list *out, tu_err *err) {
+int tu_workflow_overdue(tu_store *s, const tu_caller *a, int32_t today, tu_project_list *out, tu_err *err) {
     tu_project_filter f = {.deadline_before = today, .limit = 100000};
     return tu_project_search(s, a, &f, out, err);
 }
 
-int tu_workflow_due_soon(tu_store *s, const tu_actor *a, int32_t today, int within_days, tu_project_list *out,
+int tu_workflow_due_soon(tu_store *s, const tu_caller *a, int32_t today, int within_days, tu_project_list *out,
                          tu_err *err) {
     tu_project_filter f = {.deadline_before = today + within_days + 1, .limit = 100000};
     int rc = tu_project_search(s, a, &f, out, err);

@@ -24,7 +24,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "app/actor.h"
+#include "app/caller.h"
 #include "store/project.h"
 
 enum { TU_WF_NONE = 0, TU_WF_WORKING = 'W', TU_WF_CALENDAR = 'C', TU_WF_PLANNED = 'P' };
@@ -80,19 +80,19 @@ int32_t tu_workflow_deadline(const tu_project *p, const char *state, int32_t sin
 
 /* Takes `action` on project id for the actor (scope, role, state, energy gate and comment rules), records the
  * event, sets the new deadline, applies the green channel. green may be NULL. */
-int tu_workflow_move(tu_store *s, const tu_actor *a, int64_t id, const char *action, const char *comment, int32_t today,
+int tu_workflow_move(tu_store *s, const tu_caller *a, int64_t id, const char *action, const char *comment, int32_t today,
                      const tu_green_config *green, tu_err *err);
 
 /* Records an energy-review decision (provincial tier: provincial_official; city and county tiers: the city
  * official of the project's city, who acts for the county authority). Refused for projects needing no review
  * and for drafts. */
-int tu_energy_review_decide(tu_store *s, const tu_actor *a, int64_t id, int passed, const char *comment, int32_t today,
+int tu_energy_review_decide(tu_store *s, const tu_caller *a, int64_t id, int passed, const char *comment, int32_t today,
                             tu_err *err);
 
 /* Projects in the actor's scope whose deadline has passed (deadline < today). */
-int tu_workflow_overdue(tu_store *s, const tu_actor *a, int32_t today, tu_project_list *out, tu_err *err);
+int tu_workflow_overdue(tu_store *s, const tu_caller *a, int32_t today, tu_project_list *out, tu_err *err);
 /* Reminders: projects in scope whose deadline falls within [today, today + within_days]. */
-int tu_workflow_due_soon(tu_store *s, const tu_actor *a, int32_t today, int within_days, tu_project_list *out,
+int tu_workflow_due_soon(tu_store *s, const tu_caller *a, int32_t today, int within_days, tu_project_list *out,
                          tu_err *err);
 
 #endif

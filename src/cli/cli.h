@@ -6,6 +6,7 @@
 #ifndef TU_CLI_CLI_H
 #define TU_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -24,11 +25,30 @@ int tu_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int tu_cli_fail(const char *cmd, const tu_err *err);
 /* Reads a whole file ("-" = stdin) into a NUL-terminated buffer (free with tu_free). */
 char *tu_cli_read_file(const char *path, size_t *len, tu_err *err);
+/* The text of an argument that is either literal text or "@FILE" ("@-" = stdin); tu_free it. */
+char *tu_cli_arg_text(const char *arg, size_t *len, tu_err *err);
+/* Parses JSON text (any value); on failure fills err with line, column and jansson's reason. */
+json_t *tu_cli_parse_json(const char *text, size_t len, tu_err *err);
+/* A rule argument (JSON, or readable syntax when text is set; literal or @FILE) as JsonLogic, new reference.
+ * On failure prints the error for command cmd — with a caret under the spot for readable syntax — and
+ * returns NULL. */
+json_t *tu_cli_rule_arg(const char *cmd, const char *arg, int text);
+/* The same for source text already read; name (a file, or NULL) prefixes the error. */
+json_t *tu_cli_rule_src(const char *cmd, const char *name, const char *src, size_t len, int text);
 /* True when argv has --help or -h before any "--". */
 int tu_cli_wants_help(int argc, char **argv);
 
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)
 TU_CMD(version);
+TU_CMD(serve);
+TU_CMD(user);
+TU_CMD(audit);
+TU_CMD(gen);
+TU_CMD(import);
+TU_CMD(export);
+TU_CMD(eval);
+TU_CMD(explain);
+TU_CMD(rules);
 TU_CMD(project);
 TU_CMD(quota);
 TU_CMD(award);

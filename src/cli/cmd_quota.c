@@ -40,7 +40,7 @@ static int sub_allocate(int argc, char **argv) {
 
 /* reserve / use / release PROJECT YEAR */
 static int project_move(int argc, char **argv, const char *sub,
-                        int (*fn)(tu_store *, const tu_actor *, int64_t, int, int32_t, tu_err *)) {
+                        int (*fn)(tu_store *, const tu_caller *, int64_t, int, int32_t, tu_err *)) {
     tu_pargs a;
     int rc = tu_pargs_begin(&a, CMD, sub, argc, argv, NULL, 2, 2);
     if (rc) return rc;

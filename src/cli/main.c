@@ -5,7 +5,16 @@
 #include "cli/cli.h"
 
 static const tu_command commands[] = {
+    {"gen", tu_cmd_gen, "write a synthetic province as enterprise CSV"},
+    {"import", tu_cmd_import, "import enterprises from a CSV file"},
+    {"export", tu_cmd_export, "write the registry as enterprise CSV"},
     {"version", tu_cmd_version, "print version information"},
+    {"serve", tu_cmd_serve, "run the HTTP/JSON API and the web portal"},
+    {"user", tu_cmd_user, "add, list, disable, enable or reset users"},
+    {"audit", tu_cmd_audit, "verify the audit trail's hash chain"},
+    {"eval", tu_cmd_eval, "evaluate a JsonLogic rule on data (standard semantics)"},
+    {"explain", tu_cmd_explain, "explain why an enterprise is or is not eligible for a rule"},
+    {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
     {"project", tu_cmd_project, "declare upgrade projects and move them through review"},
     {"quota", tu_cmd_quota, "the land-use quota ledger: allocate, reserve, advance, settle"},
     {"award", tu_cmd_award, "awards from a policy's benefit formula: compute, apply, adjust, pay"},

@@ -49,7 +49,7 @@ int tu_pargs_parse(tu_pargs *a, const char *cmd, int argc, char **argv, const ch
     if (d && tu_date_parse(d, strlen(d), &a->today, &err)) return tu_cli_usage_error(cmd, "--date: %s", err.msg);
     const char *as = tu_pargs_opt(a, "as");
     if (as) {
-        if (tu_actor_parse(as, tu_pargs_opt(a, "user"), &a->actor, &err))
+        if (tu_caller_parse(as, tu_pargs_opt(a, "user"), &a->actor, &err))
             return tu_cli_usage_error(cmd, "--as: %s", err.msg);
         a->has_actor = 1;
     }

@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "app/actor.h"
+#include "app/caller.h"
 #include "store/project.h"
 #include "store/store.h"
 
@@ -19,7 +19,7 @@ typedef struct tu_pargs {
     const char *pos[TU_PA_MAX];
     int nopt;
     const char *key[TU_PA_MAX], *val[TU_PA_MAX]; /* val "" for flags */
-    tu_actor actor;
+    tu_caller actor;
     int has_actor;
     int32_t today;
     tu_store *store;

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/alloc.h"
+#include "rules/text.h"
 
 int tu_cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
@@ -62,4 +63,46 @@ int tu_cli_wants_help(int argc, char **argv) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
     }
     return 0;
+}
+
+char *tu_cli_arg_text(const char *arg, size_t *len, tu_err *err) {
+    if (arg[0] == '@') return tu_cli_read_file(arg[1] ? arg + 1 : "-", len, err);
+    char *s = tu_strdup(arg);
+    if (!s) tu_err_set(err, TU_ENOMEM, "out of memory");
+    else if (len) *len = strlen(s);
+    return s;
+}
+
+json_t *tu_cli_parse_json(const char *text, size_t len, tu_err *err) {
+    json_error_t je;
+    json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &je);
+    if (!v) {
+        tu_err_set(err, TU_EPARSE, "invalid JSON: %s", je.text);
+        if (err) err->line = je.line > 0 ? je.line : 1, err->col = je.column > 0 ? je.column : 1;
+    }
+    return v;
+}
+
+json_t *tu_cli_rule_src(const char *cmd, const char *name, const char *src, size_t len, int text) {
+    tu_err err = {0};
+    json_t *v = text ? tu_rule_text_parse(src, len, &err) : tu_cli_parse_json(src, len, &err);
+    if (!v && text && err.line > 0) {
+        char buf[2048];
+        tu_rule_text_caret(src, len, &err, buf, sizeof buf);
+        fprintf(stderr, "techup %s: %s%s%s", cmd, name ? name : "", name ? ": " : "", buf);
+    } else if (!v) {
+        if (name) fprintf(stderr, "techup %s: %s: ", cmd, name);
+        tu_cli_fail(cmd, &err);
+    }
+    return v;
+}
+
+json_t *tu_cli_rule_arg(const char *cmd, const char *arg, int text) {
+    tu_err err = {0};
+    size_t len;
+    char *s = tu_cli_arg_text(arg, &len, &err);
+    if (!s) return tu_cli_fail(cmd, &err), NULL;
+    json_t *v = tu_cli_rule_src(cmd, arg[0] == '@' ? arg + 1 : NULL, s, len, text);
+    tu_free(s);
+    return v;
 }

@@ -2,6 +2,7 @@
  * All rules follow data/README.md; the numeric thresholds live in the generated tables, not here. */
 #include "core/codes.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "core/num.h"
@@ -90,7 +91,46 @@ int tu_district_valid(uint32_t city, uint32_t district) {
 int tu_industry_count(void) { return tu__industry_count; }
 const tu_industry *tu_industry_at(int i) { return i >= 0 && i < tu__industry_count ? &tu__industries[i] : NULL; }
 
+/* ---- O(1) lookups by division number (GB/T 4754 numbers divisions 01..97 across all sections), built once:
+ * imports and the start-up scan look up a division and its size group for every one of millions of rows. ---- */
+static const tu_industry *div_by_num[100];
+static const tu_size_group *group_by_num[100];
+static unsigned char group_longer[100]; /* a size-group scope longer than the division exists (K7020) */
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static const tu_size_group *group_slow(const char *industry, size_t len);
+
+static int division_num(const char *s) {
+    if (s[0] < 'A' || s[0] > 'T' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9') return -1;
+    return (s[1] - '0') * 10 + (s[2] - '0');
+}
+
+static void build_fast(void) {
+    for (int i = 0; i < tu__industry_count; i++) {
+        const tu_industry *d = &tu__industries[i];
+        if (!d->is_division || strlen(d->code) != 3 || division_num(d->code) < 0) continue;
+        int num = division_num(d->code);
+        div_by_num[num] = d;
+        group_by_num[num] = group_slow(d->code, 3);
+        for (int g = 0; g < tu__size_group_count; g++)
+            for (const char *sc = tu__size_groups[g].scope; *sc;) {
+                size_t n = strcspn(sc, ";");
+                if (n > 3 && memcmp(sc, d->code, 3) == 0) group_longer[num] = 1;
+                sc += n + (sc[n] == ';');
+            }
+    }
+}
+
+/* The division entry of a 3-character code, or NULL. */
+static const tu_industry *division_fast(const char *code) {
+    pthread_once(&fast_once, build_fast);
+    int num = division_num(code);
+    const tu_industry *d = num >= 0 ? div_by_num[num] : NULL;
+    return d && d->code[0] == code[0] ? d : NULL;
+}
+
 const tu_industry *tu_industry_find(const char *code, size_t len) {
+    if (len == 3) return division_fast(code);
     for (int i = 0; i < tu__industry_count; i++)
         if (strlen(tu__industries[i].code) == len && memcmp(tu__industries[i].code, code, len) == 0)
             return &tu__industries[i];
@@ -160,6 +200,12 @@ static size_t scope_match(const char *scope, const char *ind, size_t len) {
 }
 
 const tu_size_group *tu_size_group_for(const char *industry, size_t len) {
+    const tu_industry *d = len >= 3 ? division_fast(industry) : NULL;
+    int num = d ? division_num(industry) : -1;
+    return d && !group_longer[num] ? group_by_num[num] : group_slow(industry, len);
+}
+
+static const tu_size_group *group_slow(const char *industry, size_t len) {
     const tu_size_group *best = NULL, *fallback = NULL;
     size_t best_n = 0;
     for (int i = 0; i < tu__size_group_count; i++) {

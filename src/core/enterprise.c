@@ -53,10 +53,18 @@ static int set_number(const tu_attr *a, int64_t *slot, const char *s, size_t len
     return TU_OK;
 }
 
+static int set_cell(tu_ent *e, const tu_attr *a, const char *s, size_t len, int32_t today, tu_err *err);
+
 int tu_ent_set_cell(tu_ent *e, int attr, const char *s, size_t len, int32_t today, tu_err *err) {
     const tu_attr *a = tu_attr_get(attr);
     if (!a || (a->flags & TU_AF_DERIVED)) return tu_err_set(err, TU_EINVAL, "attribute cannot be set");
-    if (err) snprintf(err->field, sizeof err->field, "%s", a->name);
+    int rc = set_cell(e, a, s, len, today, err);
+    if (rc && err) snprintf(err->field, sizeof err->field, "%s", a->name); /* only on failure: imports call this 10^8 times */
+    return rc;
+}
+
+static int set_cell(tu_ent *e, const tu_attr *a, const char *s, size_t len, int32_t today, tu_err *err) {
+    int attr = a->id;
     if (len == 0) {
         if (a->flags & TU_AF_REQUIRED) return tu_err_set(err, TU_EINVAL, "%s is required", a->name);
         e->present &= ~(1u << attr);

@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "store/backend.h"
+#include "store/registry_ops.h"
 #include "store/sqlite_int.h"
 
 #define STMT_CACHE 128
@@ -110,9 +111,9 @@ static int sq_open(const char *path, int flags, void **out, tu_err *err) {
     sqlite3_extended_result_codes(q->db, 0);
     sqlite3_busy_timeout(q->db, 5000);
     const char *pragmas = (flags & TU_STORE_BULK)
-                              ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                                "PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000;"
-                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                              ? "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                                "PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=20000; PRAGMA threads=2;"
+                              : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
     /* Read the header first so a non-database file fails here with its name, not later. */
     int rc = tu__sq_exec(q, "SELECT count(*) FROM sqlite_master;", err);
@@ -197,6 +198,7 @@ static void sq_rollback(void *impl) {
 }
 
 extern const struct tu_registry_ops tu__sqlite_registry_ops;
+extern const struct tu_accounts_ops tu__sqlite_accounts_ops;
 extern const struct tu_project_ops tu__sqlite_project_ops;
 
 const tu_store_backend tu__sqlite_backend = {
@@ -208,5 +210,7 @@ const tu_store_backend tu__sqlite_backend = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .accounts = &tu__sqlite_accounts_ops,
+    .registry = &tu__sqlite_registry_ops,
     .project = &tu__sqlite_project_ops,
 };

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/actor.h"
+#include "app/caller.h"
 #include "app/project.h"
 #include "core/alloc.h"
 #include "core/codes.h"
@@ -59,11 +59,11 @@ static inline int32_t fx_day(const char *iso) {
     return d;
 }
 
-static inline tu_actor fx_actor(int role, uint32_t city, int n) {
-    tu_actor a = {.role = role};
+static inline tu_caller fx_actor(int role, uint32_t city, int n) {
+    tu_caller a = {.role = role};
     if (role == TU_ROLE_ENTERPRISE) fx_uscc(a.uscc, city, n);
-    if (role == TU_ROLE_CITY) a.city = city;
-    if (role == TU_ROLE_BANK) snprintf(a.bank_id, sizeof a.bank_id, "BANK%d", n);
+    if (role == TU_ROLE_CITY_OFFICIAL) a.city = city;
+    if (role == TU_ROLE_BANK_OFFICER) snprintf(a.bank_id, sizeof a.bank_id, "bank%d", n);
     snprintf(a.name, sizeof a.name, "%s-%d", tu_role_name(role), n);
     return a;
 }
@@ -99,7 +99,7 @@ static inline int64_t fx_declare(tu_store *s, uint32_t city, int n, int seq, int
     tu_project p;
     fx_project(&p, city, n, seq);
     p.energy_tce = tce, p.energy_kwh = kwh;
-    tu_actor a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
+    tu_caller a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
     tu_err err = {0};
     int rc = tu_project_declare(s, &a, &p, fx_day("2024-02-01"), &err);
     if (rc) {

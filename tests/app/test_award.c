@@ -42,7 +42,7 @@ static int64_t approved(tu_store *s, uint32_t city, int n, int seq, int64_t equi
     tu_project_clear(&p);
     p.equipment_investment = equipment;
     p.total_investment = equipment * 2;
-    tu_actor a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
+    tu_caller a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
     tu_err err = {0};
     if (tu_project_declare(s, &a, &p, fx_day("2024-02-01"), &err)) fail_msg("declare: %s", err.msg);
     fx_force(s, p.id, "approved", NULL);
@@ -51,7 +51,7 @@ static int64_t approved(tu_store *s, uint32_t city, int n, int seq, int64_t equi
 
 static int apply(tu_store *s, uint32_t city, int n, int64_t id, const char *policy, const char *day,
                  const tu_policy_source *src, tu_application *out, tu_err *err) {
-    tu_actor a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
+    tu_caller a = fx_actor(TU_ROLE_ENTERPRISE, city, n);
     return tu_award_apply(s, &a, id, policy, fx_day(day), src, NULL, out, err);
 }
 
@@ -132,8 +132,8 @@ static void test_caps_groups_adjust_pay(void **state) {
     assert_int_equal(apply(s, CITY_A, 1, p1, "odd", "2024-03-01", &src, &ap, &err), TU_OK);
 
     /* adjustment: a reason, a reviewer in scope, within the cap */
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
     int32_t today = fx_day("2024-04-01");
     assert_int_equal(tu_award_adjust(s, &prov, first, YUAN(2500000), "", today, &src, &err), TU_EINVAL);
     assert_int_equal(tu_award_adjust(s, &ent, first, YUAN(2500000), "x", today, &src, &err), TU_EFORBIDDEN);
@@ -181,7 +181,7 @@ static void *apply_one(void *arg) {
     tu_err err = {0};
     if ((w->rc = tu_store_open(w->path, 0, &s, &err))) return NULL;
     tu_application ap;
-    tu_actor a = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    tu_caller a = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
     w->rc = tu_award_apply(s, &a, w->project, "capped", fx_day("2024-03-01"), w->src, NULL, &ap, &err);
     w->awarded = w->rc ? -1 : ap.awarded;
     tu_store_close(s);

@@ -11,7 +11,7 @@
 
 #define YUAN(x) ((int64_t)(x)*100)
 
-static int64_t publish(tu_store *s, const tu_actor *bank, const char *name, int rate, const char *rule) {
+static int64_t publish(tu_store *s, const tu_caller *bank, const char *name, int rate, const char *rule) {
     tu_loan_product l = {.rate_bp = rate, .term_months = 36, .min_amount = YUAN(1000000), .max_amount = YUAN(50000000)};
     snprintf(l.name, sizeof l.name, "%s", name);
     snprintf(l.eligibility, sizeof l.eligibility, "%s", rule);
@@ -24,8 +24,8 @@ static void test_products(void **state) {
     (void)state;
     tu_store *s = fx_open("loans");
     tu_err err = {0};
-    tu_actor b1 = fx_actor(TU_ROLE_BANK, 0, 1), b2 = fx_actor(TU_ROLE_BANK, 0, 2);
-    tu_actor ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
+    tu_caller b1 = fx_actor(TU_ROLE_BANK_OFFICER, 0, 1), b2 = fx_actor(TU_ROLE_BANK_OFFICER, 0, 2);
+    tu_caller ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
     tu_loan_product bad = {.rate_bp = 0, .term_months = 12, .min_amount = 1, .max_amount = 2};
     snprintf(bad.name, sizeof bad.name, "x");
     assert_int_equal(tu_loan_publish(s, &ent, &bad, &err), TU_EFORBIDDEN);
@@ -48,7 +48,7 @@ static void test_products(void **state) {
     assert_int_equal(l[0].id, any);
     assert_int_equal(l[1].id, pearl);
     tu_free(l);
-    tu_actor other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
+    tu_caller other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
     assert_int_equal(tu_loan_products_for(s, &other, id, NULL, &l, &n, &err), TU_EFORBIDDEN);
 
     int32_t today = fx_day("2024-03-01");
@@ -101,7 +101,7 @@ static void test_policy_subsidy(void **state) {
     (void)state;
     tu_store *s = fx_open("subsidy");
     tu_err err = {0};
-    tu_actor bank = fx_actor(TU_ROLE_BANK, 0, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    tu_caller bank = fx_actor(TU_ROLE_BANK_OFFICER, 0, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
     int64_t prod = publish(s, &bank, "技改贷", 345, "true");
     int64_t id = fx_declare(s, CITY_A, 1, 1, 0, 0);
     fx_force(s, id, "in_construction", NULL);
@@ -120,7 +120,7 @@ static void test_policy_subsidy(void **state) {
     assert_int_equal(tu_interest_subsidy(123456789, 345, 300, 10000, 90, &exact, &err), TU_OK);
     assert_int_equal(fen, exact);
     assert_non_null(strstr(expl, "loan.principal = 1234567.89"));
-    tu_actor other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
+    tu_caller other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
     assert_int_equal(
         tu_finance_policy_subsidy(s, &other, id, "interest", 90, fx_day("2024-06-30"), &src, &fen, NULL, 0, &err),
         TU_EFORBIDDEN);

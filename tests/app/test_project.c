@@ -129,9 +129,9 @@ static void test_declare_scope(void **state) {
     tu_err err = {0};
     int32_t today = fx_day("2024-02-01");
     fx_project(&p, CITY_A, 1, 1);
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
-    tu_actor city = fx_actor(TU_ROLE_CITY, CITY_A, 1), city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1);
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), bank = fx_actor(TU_ROLE_BANK, 0, 1);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), other = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2);
+    tu_caller city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1), city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), bank = fx_actor(TU_ROLE_BANK_OFFICER, 0, 1);
     assert_int_equal(tu_project_declare(s, &other, &p, today, &err), TU_EFORBIDDEN);
     assert_int_equal(tu_project_declare(s, &city, &p, today, &err), TU_EFORBIDDEN);
     assert_int_equal(tu_project_declare(s, &own, &p, today, &err), TU_OK);
@@ -164,7 +164,7 @@ static void test_declare_scope(void **state) {
     assert_int_equal(l.n, 1);
     tu_project_list_free(&l);
     /* an actor whose scope is missing sees nothing, never everything */
-    tu_actor blank[] = {{.role = TU_ROLE_ENTERPRISE}, {.role = TU_ROLE_CITY}, {.role = TU_ROLE_BANK}, {.role = 99}};
+    tu_caller blank[] = {{.role = TU_ROLE_ENTERPRISE}, {.role = TU_ROLE_CITY_OFFICIAL}, {.role = TU_ROLE_BANK_OFFICER}, {.role = 99}};
     for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
         assert_int_equal(tu_project_search(s, &blank[i], NULL, &l, &err), TU_OK);
         assert_int_equal(l.n, 0);

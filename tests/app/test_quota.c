@@ -31,7 +31,7 @@ static int64_t declare_land(tu_store *s, int seq, int64_t mu, const char *state)
 }
 
 static tu_quota_balance bal(tu_store *s, int year) {
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1);
     tu_quota_balance b;
     tu_err err = {0};
     assert_int_equal(tu_quota_balance_get(s, &prov, CITY_A, year, &b, &err), TU_OK);
@@ -43,8 +43,8 @@ static void test_reserve_use_release(void **state) {
     tu_store *s = fx_open("ledger");
     tu_err err = {0};
     int32_t today = fx_day("2026-03-02");
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
     assert_int_equal(tu_quota_allocate(s, &city, CITY_A, 2026, MU(10), "", today, &err), TU_EFORBIDDEN);
     assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, 0, "", today, &err), TU_EINVAL);
     assert_int_equal(tu_quota_allocate(s, &prov, 999999, 2026, MU(10), "", today, &err), TU_EINVAL);
@@ -94,8 +94,8 @@ static void test_advance_and_settlement(void **state) {
     tu_store *s = fx_open("advance");
     tu_err err = {0};
     int32_t today = fx_day("2026-09-01");
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1);
     assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(10), "", today, &err), TU_OK);
     int64_t p1 = declare_land(s, 1, MU(8), "approved"), p2 = declare_land(s, 2, MU(8), "approved");
     assert_int_equal(tu_quota_reserve(s, &city, p1, 2026, today, &err), TU_OK);
@@ -167,8 +167,8 @@ static void test_workflow_moves_quota(void **state) {
     tu_store *s = fx_open("wfquota");
     tu_err err = {0};
     int32_t today = fx_day("2026-03-02");
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
     assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(20), "", today, &err), TU_OK);
     int64_t a = declare_land(s, 1, MU(6), "provincial_review"), b = declare_land(s, 2, MU(4), "city_review");
     assert_int_equal(tu_quota_reserve(s, &city, a, 2026, today, &err), TU_OK);
@@ -202,7 +202,7 @@ static void *work(void *arg) {
     tu_store *s = NULL;
     tu_err err = {0};
     if (tu_store_open(w->path, 0, &s, &err)) return w->failed++, NULL;
-    tu_actor city = fx_actor(TU_ROLE_CITY, CITY_A, w->t);
+    tu_caller city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, w->t);
     int32_t today = fx_day("2026-03-02");
     for (int k = 0; k < PROJECTS; k++) {
         int64_t id = w->ids[(k + w->t * 5) % PROJECTS]; /* each thread walks the projects from its own offset */
@@ -259,7 +259,7 @@ static void check_race(tu_store *s, const int64_t *ids) {
 static tu_store *race_setup(const char *name, int64_t *ids, char *path, size_t n) {
     tu_store *s = fx_open(name);
     tu_err err = {0};
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1);
     assert_int_equal(tu_quota_allocate(s, &prov, CITY_A, 2026, MU(100), "", fx_day("2026-01-05"), &err), TU_OK);
     for (int i = 0; i < PROJECTS; i++) ids[i] = declare_land(s, i + 1, MU(3), "city_review");
     snprintf(path, n, "%s/%s.db", fx_dir, name);

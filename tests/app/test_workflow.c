@@ -34,11 +34,11 @@ static void test_matrix(void **state) {
         for (int ai = 0; ai < na; ai++)
             for (int role = 0; role < TU_ROLE_COUNT; role++) {
                 int64_t id = fx_declare(s, CITY_A, 1, ++seq, 0, 0);
-                fx_force(s, id, tu_wf_states[si].name, "BANK1");
-                tu_actor a = fx_actor(role, CITY_A, 1);
+                fx_force(s, id, tu_wf_states[si].name, "bank1");
+                tu_caller a = fx_actor(role, CITY_A, 1);
                 const tu_wf_transition *t = tu_workflow_find(tu_wf_states[si].name, acts[ai]);
                 int want = !t ? TU_ESTATE : t->role != role ? TU_EFORBIDDEN : TU_OK;
-                if (role == TU_ROLE_BANK || role == TU_ROLE_AUDITOR || role == TU_ROLE_ADMIN)
+                if (role == TU_ROLE_BANK_OFFICER || role == TU_ROLE_AUDITOR || role == TU_ROLE_ADMIN)
                     want = t ? TU_EFORBIDDEN : TU_ESTATE; /* they see the project but take no step */
                 tu_err err = {0};
                 int rc = tu_workflow_move(s, &a, id, acts[ai], "reason", today, NULL, &err);
@@ -73,8 +73,8 @@ static void test_scope_and_comment(void **state) {
     tu_err err = {0};
     int32_t today = fx_day("2024-03-04");
     int64_t id = fx_declare(s, CITY_A, 1, 1, 0, 0);
-    tu_actor other_ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2), other_city = fx_actor(TU_ROLE_CITY, CITY_B, 1);
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
+    tu_caller other_ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 2), other_city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
     assert_int_equal(tu_workflow_move(s, &other_ent, id, "submit", NULL, today, NULL, &err), TU_EFORBIDDEN);
     assert_int_equal(tu_workflow_move(s, &own, id, "submit", NULL, today, NULL, &err), TU_OK);
     assert_int_equal(tu_workflow_move(s, &other_city, id, "accept", NULL, today, NULL, &err), TU_EFORBIDDEN);
@@ -103,9 +103,9 @@ static void test_deadlines_overdue(void **state) {
     tu_store *s = fx_open("deadlines");
     tu_err err = {0};
     int64_t id = fx_declare(s, CITY_A, 1, 1, 0, 0), id2 = fx_declare(s, CITY_B, 3, 2, 0, 0);
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1), prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1);
-    tu_actor own2 = fx_actor(TU_ROLE_ENTERPRISE, CITY_B, 3);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1), prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1);
+    tu_caller own2 = fx_actor(TU_ROLE_ENTERPRISE, CITY_B, 3);
     assert_int_equal(tu_workflow_move(s, &own, id, "submit", NULL, fx_day("2024-03-01"), NULL, &err), TU_OK);
     assert_int_equal(tu_workflow_move(s, &own2, id2, "submit", NULL, fx_day("2024-03-01"), NULL, &err), TU_OK);
     tu_project p;
@@ -191,8 +191,8 @@ static void test_no_construction_before_review(void **state) {
     tu_store *s = fx_open("gate");
     tu_err err = {0};
     int32_t today = fx_day("2024-03-04");
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
-    tu_actor prov = fx_actor(TU_ROLE_PROVINCIAL, 0, 1), city_b = fx_actor(TU_ROLE_CITY, CITY_B, 1);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
+    tu_caller prov = fx_actor(TU_ROLE_PROVINCIAL_OFFICIAL, 0, 1), city_b = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_B, 1);
 
     int64_t c = fx_declare(s, CITY_A, 1, 1, 5000 * S, 0);                                  /* city tier */
     assert_int_equal(tu_energy_review_decide(s, &city, c, 1, "", today, &err), TU_ESTATE); /* a draft */
@@ -242,7 +242,7 @@ static void test_green_channel(void **state) {
         json_decref(cfg);
     }
 
-    tu_actor own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY, CITY_A, 1);
+    tu_caller own = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1), city = fx_actor(TU_ROLE_CITY_OFFICIAL, CITY_A, 1);
     int32_t fri = fx_day("2024-03-01");
     tu_project p;
     fx_project(&p, CITY_A, 1, 1);

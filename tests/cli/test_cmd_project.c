@@ -129,14 +129,14 @@ static void test_flow(void **state) {
     assert_non_null(strstr(out, "\"paid\": \"200000.00\""));
 
     assert_int_equal(run("loan add --name 技改贷 --rate-bp 345 --term 36 --min 1000000 --max 50000000 "
-                         "--rule '{\"==\":[{\"var\":\"region\"},\"pearl_river_delta\"]}' --as bank_officer:ICBC"),
+                         "--rule '{\"==\":[{\"var\":\"region\"},\"pearl_river_delta\"]}' --as bank_officer:icbc"),
                      0);
     assert_int_equal(run("loan add --name x --rate-bp 345 --term 36 --min 1 --max 2 --as enterprise:%s", u), 1);
     assert_int_equal(run("loan for 1 %s", ent), 0);
     assert_non_null(strstr(out, "技改贷"));
     assert_int_equal(run("loan choose 1 1 10000000 %s", ent), 0);
-    assert_int_equal(run("loan projects --as bank_officer:ICBC"), 0);
-    assert_non_null(strstr(out, "\"bank_id\": \"ICBC\""));
+    assert_int_equal(run("loan projects --as bank_officer:icbc"), 0);
+    assert_non_null(strstr(out, "\"bank_id\": \"icbc\""));
     assert_int_equal(run("loan list"), 0);
 }
 

@@ -1,0 +1,143 @@
+/* http_int.h — shared by the files of src/http/ only: the request object, the route table's row type, the
+ * reply helpers and the handler functions. */
+#ifndef TU_HTTP_INT_H
+#define TU_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "app/accounts.h"
+#include "core/error.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/store.h"
+
+enum { TU_M_GET = 1, TU_M_HEAD = 2, TU_M_POST = 4, TU_M_PUT = 8, TU_M_PATCH = 16, TU_M_DELETE = 32 };
+
+/* Which resource a route's scope check looks at (enforced in routes.c, nowhere else). */
+typedef enum {
+    TU_SCOPE_NONE = 0,   /* the role check is enough */
+    TU_SCOPE_ENTERPRISE, /* path param "uscc": enterprise = own, city official = own city, others by role */
+    TU_SCOPE_CITY,       /* path param "city": city official = own city */
+    TU_SCOPE_BANK        /* path param "bank": bank officer = own bank */
+} tu_scope_kind;
+
+typedef struct tu_req tu_req;
+
+/* A handler replies through tu_reply_* and returns TU_OK, or returns an error code (with err->msg for 4xx) and
+ * the dispatcher writes the error response. */
+typedef int (*tu_handler)(tu_req *r, tu_err *err);
+
+#define TU_PUBLIC 0u /* roles value of a route open to everyone */
+
+typedef struct tu_route {
+    int method;          /* one TU_M_* */
+    const char *pattern; /* "/api/v1/users/{id}" */
+    unsigned roles;      /* TU_ROLE_BIT()s allowed; TU_PUBLIC = no login needed */
+    tu_scope_kind scope;
+    int body;            /* 1: a JSON object body is required */
+    tu_handler fn;
+    const char *summary; /* one line, also checked against docs/openapi.yaml */
+} tu_route;
+
+extern const tu_route tu__routes[];
+extern const int tu__route_count;
+
+struct tu_req {
+    struct MHD_Connection *conn;
+    tu_server *srv;
+    const tu_http_config *cfg;
+    int method;
+    const char *method_name;
+    const char *path;
+    int route_idx; /* index in tu__routes, or -1 */
+    tu_params params;
+    char *body;
+    size_t body_len, body_cap;
+    int too_big, replied, queue_failed, secure;
+    json_t *json; /* parsed body (routes with body = 1) */
+    tu_store *store;
+    tu_principal who;
+    int authed;
+    char rid[40];
+    char ip[64];
+    char cookie[192]; /* Set-Cookie value to send, "" = none */
+    char allow[64];   /* Allow header of a 405 reply */
+    int retry_after;  /* Retry-After seconds of a 429 reply */
+    int status;
+    struct timespec t0;
+};
+
+/* The worker's own database connection (opened on first use). NULL with err set on failure. */
+tu_store *tu__server_store(tu_server *s, tu_err *err);
+/* The login throttles of the server: per account (by_addr = 0) or per client address. */
+struct tu_throttle *tu__server_throttle(tu_server *s, int by_addr);
+double tu__server_uptime(const tu_server *s);
+
+/* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
+ * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */
+int tu_reply_json(tu_req *r, int status, json_t *body);   /* steals body */
+int tu_reply_error(tu_req *r, int code, const char *msg); /* msg NULL = the table's message */
+int tu_reply_raw(tu_req *r, int status, const char *ctype, const char *data, size_t len); /* ctype may be NULL */
+/* Adds the common headers to resp and queues it (taking it). */
+int tu__reply_queue(tu_req *r, int status, struct MHD_Response *resp);
+/* Adds a Set-Cookie for the session token (Secure when the request came over TLS); token NULL clears it. */
+void tu_reply_set_cookie(tu_req *r, const char *token, int max_age);
+/* Finishes the request after a handler failure: 4xx carry err->msg, 5xx only the generic message (the detail is
+ * logged with the request id). */
+int tu_reply_failure(tu_req *r, int code, const tu_err *err);
+
+/* Request helpers. */
+const char *tu_req_header(tu_req *r, const char *name);
+const char *tu_req_query(tu_req *r, const char *name);
+/* Reads a required string member of the body (1..max bytes) or fails with TU_EVALIDATION naming it. */
+int tu_req_body_str(tu_req *r, const char *key, size_t max, const char **out, tu_err *err);
+/* Parses a path parameter as a positive int64 (TU_ENOTFOUND when it is not one). */
+int tu_req_param_id(tu_req *r, const char *name, int64_t *out, tu_err *err);
+/* Paging query: limit (1..500, default 50), cursor (opaque), sort (one of `sorts`, "-" prefix = descending). */
+typedef struct tu_page {
+    int limit;
+    int reverse;
+    const char *sort;
+    char after[256]; /* decoded cursor, "" for the first page */
+} tu_page;
+int tu_req_page(tu_req *r, const char *const *sorts, tu_page *p, tu_err *err);
+/* Replies {"items":[...],"next_cursor":...} (steals items); last_key NULL = no further page. */
+int tu_reply_page(tu_req *r, json_t *items, const char *last_key);
+/* Opaque cursor text for a key (base64url); buf of 400 bytes. */
+void tu_cursor_encode(const char *key, char *buf, size_t n);
+
+/* Dispatch: the route table's enforcement point (routes.c). Returns 0, or -1 when the connection must close. */
+int tu__dispatch(tu_req *r);
+/* Replies with error `code` unless a reply was queued; returns like tu__dispatch. */
+int tu__finish(tu_req *r, int code, const char *msg);
+/* Static files (static.c): serves GET/HEAD under web_dir, or 404. */
+int tu__static_serve(tu_req *r);
+int tu__static_open(const char *web_dir);
+void tu__static_close(void);
+
+/* Request metrics (metrics.c). */
+void tu__metrics_observe(int route_idx, int status, double seconds);
+char *tu__metrics_render(size_t *len); /* Prometheus text, free with tu_free */
+
+/* Handlers. */
+int tu_h_healthz(tu_req *r, tu_err *err);
+int tu_h_metrics(tu_req *r, tu_err *err);
+int tu_h_session_create(tu_req *r, tu_err *err);
+int tu_h_session_delete(tu_req *r, tu_err *err);
+int tu_h_me(tu_req *r, tu_err *err);
+int tu_h_me_password(tu_req *r, tu_err *err);
+int tu_h_users_list(tu_req *r, tu_err *err);
+int tu_h_users_create(tu_req *r, tu_err *err);
+int tu_h_users_get(tu_req *r, tu_err *err);
+int tu_h_users_update(tu_req *r, tu_err *err);
+int tu_h_users_password(tu_req *r, tu_err *err);
+int tu_h_keys_list(tu_req *r, tu_err *err);
+int tu_h_keys_create(tu_req *r, tu_err *err);
+int tu_h_keys_delete(tu_req *r, tu_err *err);
+int tu_h_audit_list(tu_req *r, tu_err *err);
+int tu_h_audit_verify(tu_req *r, tu_err *err);
+
+#endif

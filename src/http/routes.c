@@ -1,0 +1,165 @@
+/* routes.c — THE route table of the API and its dispatcher: the single place where authentication, roles and
+ * scopes are enforced for every route. A handler only runs after its row's checks have passed.
+ *
+ * To add a route: one row here (method, pattern, roles, scope, body, handler, summary), the path in
+ * docs/openapi.yaml, and a row in the role matrix of tests/http/test_api.c (both checked by tests).
+ */
+#include <string.h>
+
+#include "core/log.h"
+#include "http/body.h"
+#include "http/http_int.h"
+
+#define ANY TU_ROLES_ALL
+#define R(x) TU_ROLE_BIT(TU_ROLE_##x)
+
+/* clang-format off */
+const tu_route tu__routes[] = {
+    /* method      pattern                          roles              scope          body handler               summary */
+    {TU_M_GET,    "/healthz",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_healthz,         "liveness and database health"},
+    {TU_M_GET,    "/metrics",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_metrics,         "Prometheus metrics"},
+    {TU_M_POST,   "/api/v1/session",               TU_PUBLIC,         TU_SCOPE_NONE, 1, tu_h_session_create,  "log in (password) and open a session"},
+    {TU_M_DELETE, "/api/v1/session",               ANY,               TU_SCOPE_NONE, 0, tu_h_session_delete,  "log out"},
+    {TU_M_GET,    "/api/v1/me",                    ANY,               TU_SCOPE_NONE, 0, tu_h_me,              "the caller's account"},
+    {TU_M_PUT,    "/api/v1/me/password",           ANY,               TU_SCOPE_NONE, 1, tu_h_me_password,     "change the caller's password"},
+    {TU_M_GET,    "/api/v1/me/keys",               ANY,               TU_SCOPE_NONE, 0, tu_h_keys_list,       "the caller's API keys"},
+    {TU_M_POST,   "/api/v1/me/keys",               ANY,               TU_SCOPE_NONE, 1, tu_h_keys_create,     "create an API key (secret shown once)"},
+    {TU_M_DELETE, "/api/v1/me/keys/{id}",          ANY,               TU_SCOPE_NONE, 0, tu_h_keys_delete,     "revoke an API key"},
+    {TU_M_GET,    "/api/v1/users",                 R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_users_list,  "list users (paged)"},
+    {TU_M_POST,   "/api/v1/users",                 R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_create,    "create a user"},
+    {TU_M_GET,    "/api/v1/users/{id}",            R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_users_get,   "one user"},
+    {TU_M_PATCH,  "/api/v1/users/{id}",            R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_update,    "change role, scope or disabled"},
+    {TU_M_PUT,    "/api/v1/users/{id}/password",   R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_password,  "reset a user's password"},
+    {TU_M_GET,    "/api/v1/audit",                 R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_list,  "the audit trail (paged)"},
+    {TU_M_GET,    "/api/v1/audit/verify",          R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_verify, "check the audit hash chain"},
+};
+/* clang-format on */
+const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);
+
+static const char *method_name(int m) {
+    switch (m) {
+    case TU_M_GET: return "GET";
+    case TU_M_HEAD: return "HEAD";
+    case TU_M_POST: return "POST";
+    case TU_M_PUT: return "PUT";
+    case TU_M_PATCH: return "PATCH";
+    default: return "DELETE";
+    }
+}
+
+/* Finds the route for r; on a path match with the wrong method fills r->allow and returns -2; -1 = no path. */
+static int find_route(tu_req *r) {
+    int method = r->method == TU_M_HEAD ? TU_M_GET : r->method, path_hit = 0;
+    size_t o = 0;
+    for (int i = 0; i < tu__route_count; i++) {
+        tu_params p;
+        if (!tu_route_match(tu__routes[i].pattern, r->path, &p)) continue;
+        if (tu__routes[i].method == method) {
+            r->params = p;
+            return i;
+        }
+        path_hit = 1;
+        const char *m = method_name(tu__routes[i].method);
+        if (o + strlen(m) + 3 < sizeof r->allow) o += (size_t)snprintf(r->allow + o, sizeof r->allow - o, "%s%s", o ? ", " : "", m);
+    }
+    return path_hit ? -2 : -1;
+}
+
+/* The bearer token or, for browsers, the session cookie. Sets *by_cookie. */
+static const char *credential(tu_req *r, int *by_cookie) {
+    const char *h = tu_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    *by_cookie = 0;
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) return h + 7;
+    const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "tu_session");
+    if (c && *c) *by_cookie = 1;
+    return c && *c ? c : NULL;
+}
+
+/* A cookie-authenticated write from another origin is refused (SameSite=Strict already stops most). */
+static int cross_origin_write(tu_req *r) {
+    if (r->method == TU_M_GET || r->method == TU_M_HEAD) return 0;
+    const char *origin = tu_req_header(r, "Origin"), *host = tu_req_header(r, MHD_HTTP_HEADER_HOST);
+    if (!origin || !host) return 0;
+    const char *o = strstr(origin, "://");
+    return !o || strcmp(o + 3, host) != 0;
+}
+
+static int authenticate(tu_req *r, tu_err *err) {
+    int by_cookie;
+    const char *tok = credential(r, &by_cookie);
+    if (!tok) return tu_err_set(err, TU_EAUTH, "log in first (session cookie or Authorization: Bearer)");
+    int rc = tu_authenticate(r->store, tok, &r->who, err);
+    if (rc) return rc;
+    if (by_cookie && cross_origin_write(r)) return tu_err_set(err, TU_EFORBIDDEN, "cross-origin request refused");
+    r->authed = 1;
+    return TU_OK;
+}
+
+/* Scope of the caller over the resource named by the route's path parameter. Roles with province-wide reach
+ * (provincial official, auditor, admin) pass; scoped roles must own the resource. */
+static int check_scope(tu_req *r, const tu_route *rt, tu_err *err) {
+    static const char *const param[] = {NULL, "uscc", "city", "bank"};
+    if (rt->scope == TU_SCOPE_NONE) return TU_OK;
+    char val[64];
+    if (tu_params_get(&r->params, param[rt->scope], val, sizeof val) < 0)
+        return tu_err_set(err, TU_ENOTFOUND, "no such %s", param[rt->scope]);
+    int role = r->who.role;
+    if (role == TU_ROLE_PROVINCIAL_OFFICIAL || role == TU_ROLE_AUDITOR || role == TU_ROLE_ADMIN) return TU_OK;
+    int own = 0;
+    if (rt->scope == TU_SCOPE_ENTERPRISE && role == TU_ROLE_ENTERPRISE) own = strcmp(val, r->who.scope) == 0;
+    else if (rt->scope == TU_SCOPE_CITY && role == TU_ROLE_CITY_OFFICIAL) own = strcmp(val, r->who.scope) == 0;
+    else if (rt->scope == TU_SCOPE_BANK && role == TU_ROLE_BANK_OFFICER) own = strcmp(val, r->who.scope) == 0;
+    /* TU_SCOPE_ENTERPRISE for a city official needs the enterprise's city: joins with the registry use case. */
+    return own ? TU_OK : tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
+}
+
+static int read_body(tu_req *r, tu_err *err) {
+    const char *ct = tu_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+        return tu_err_set(err, TU_EUNSUPPORTED, "send the body as Content-Type: application/json");
+    return tu_http_parse_body(r->body ? r->body : "", r->body_len, r->cfg->max_json_depth, &r->json, err);
+}
+
+/* Runs the checks of route i in order: login, role, scope, body; then the handler. */
+static int run_route(tu_req *r, int i, tu_err *err) {
+    const tu_route *rt = &tu__routes[i];
+    if (rt->roles != TU_PUBLIC || rt->fn == tu_h_healthz || rt->fn == tu_h_session_create) {
+        r->store = tu__server_store(r->srv, err);
+        if (!r->store && rt->fn != tu_h_healthz) return err->code ? err->code : TU_ESTORE; /* healthz says 503 */
+    }
+    if (rt->roles != TU_PUBLIC) {
+        int rc = authenticate(r, err);
+        if (rc) return rc;
+        if (!(rt->roles & TU_ROLE_BIT(r->who.role)))
+            return tu_err_set(err, TU_EFORBIDDEN, "your role (%s) may not do this", tu_role_name(r->who.role));
+        if ((rc = check_scope(r, rt, err)) != TU_OK) return rc;
+    }
+    if (rt->body) {
+        int rc = read_body(r, err);
+        if (rc) return rc;
+    } else if (r->body_len > 0) {
+        return tu_err_set(err, TU_EINVAL, "this route takes no body");
+    }
+    return rt->fn(r, err);
+}
+
+int tu__finish(tu_req *r, int code, const char *msg) {
+    if (!r->replied) tu_reply_error(r, code, msg);
+    return r->replied && !r->queue_failed ? 0 : -1;
+}
+
+int tu__dispatch(tu_req *r) {
+    tu_err err = {0};
+    if (!r->method) return tu__finish(r, TU_EMETHOD, "unsupported method");
+    int i = find_route(r);
+    if (i == -2) return tu__finish(r, TU_EMETHOD, NULL);
+    if (i == -1) {
+        if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0)
+            return tu__finish(r, TU_ENOTFOUND, "no such route");
+        return tu__finish(r, tu__static_serve(r), NULL);
+    }
+    r->route_idx = i;
+    int rc = run_route(r, i, &err);
+    if (rc != TU_OK && !r->replied) tu_reply_failure(r, rc, &err);
+    return tu__finish(r, TU_EIO, NULL);
+}

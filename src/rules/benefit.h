@@ -1,0 +1,27 @@
+/* benefit.h — benefit formulas: how much an enterprise is awarded for a project, exactly, in integer fen.
+ *
+ * A formula is JsonLogic arithmetic (+ - * / min max, if/?: with comparisons, and/or/!, in) over enterprise
+ * attributes (the view of rules.h) and project fields (`project.equipment_investment`). Every number is an
+ * exact rational (GMP): formula constants and project numbers are read by their decimal text, never as binary
+ * floating point. The formula's value is an amount in yuan; the result is rounded once, at the end, to the fen,
+ * half away from zero (四舍五入: 1.015 yuan -> 102 fen... see docs/rules.md, "Benefit formulas").
+ *
+ * Project fields: a JSON object {"equipment_investment":"12000000.50", ...}; money in yuan, as a decimal string
+ * (preferred) or a JSON number (read by its shortest decimal form, exact up to 15 significant digits).
+ */
+#ifndef TU_RULES_BENEFIT_H
+#define TU_RULES_BENEFIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/enterprise.h"
+#include "core/error.h"
+
+/* Evaluates formula for e and project (may be NULL). On success *fen is the amount (>= 0). Errors: TU_EEVAL
+ * (a missing attribute or project field, division by zero, a non-numeric result, a negative amount; err->field
+ * names the variable), TU_EUNSUPPORTED (an operation formulas do not allow), TU_ELIMIT (beyond int64 fen), and
+ * the codes of tu_rule_from_json for a malformed formula. */
+int tu_benefit_eval(const json_t *formula, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err);
+
+#endif

@@ -1,0 +1,64 @@
+// portal.test.mjs — the portal in a real browser against a real server (run by `make test` via meson).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { check, openPage, startBrowser, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ users: [{ name: 'admin1', role: 'admin', password: 'correct horse battery' }] });
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function login(page, name, password) {
+  await page.goto(`${server.url}/#/login`);
+  await page.getByLabel(/用户名|User name/).fill(name);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await page.getByRole('button', { name: /登录|Log in/ }).click();
+}
+
+test('the login page is in Chinese by default and accessible', async () => {
+  const page = await openPage(browser, `${server.url}/#/login`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await check(page, 'login-zh');
+  await page.context().close();
+});
+
+test('a wrong password is refused with a message', async () => {
+  const page = await openPage(browser, `${server.url}/#/login`);
+  await login(page, 'admin1', 'wrong password');
+  await page.getByText('用户名或密码错误').waitFor();
+  page.errors = page.errors.filter((e) => !/status of 401/.test(e)); // the refused login itself
+  await check(page, 'login-failed');
+  await page.context().close();
+});
+
+test('an admin logs in, sees the account, switches to English', async () => {
+  const page = await openPage(browser, `${server.url}/#/login`);
+  await login(page, 'admin1', 'correct horse battery');
+  await page.locator('#me-role').getByText('系统管理员').waitFor();
+  await check(page, 'me-zh');
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('#me-role').textContent(), 'Administrator');
+  await check(page, 'me-en');
+  await page.context().close();
+});
+
+test('a phone-sized viewport shows the whole login form', async () => {
+  const page = await openPage(browser, `${server.url}/#/login`, { viewport: { width: 375, height: 667 } });
+  const box = await page.getByRole('button', { name: '登录' }).boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 375, 'the button fits the phone width');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, 'no horizontal scrolling');
+  await check(page, 'login-phone');
+  await page.context().close();
+});

@@ -1,0 +1,25 @@
+// i18n.js — message catalogs (web/i18n/*.json); every visible string goes through t().
+const LANGS = ['zh-CN', 'en'];
+let lang = 'zh-CN';
+let catalog = {};
+
+export function currentLang() { return lang; }
+
+export async function setLang(next) {
+  lang = LANGS.includes(next) ? next : 'zh-CN';
+  const res = await fetch(`/i18n/${lang}.json`);
+  catalog = await res.json();
+  document.documentElement.lang = lang;
+  localStorage.setItem('techup.lang', lang);
+  document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+}
+
+export function initialLang() {
+  return localStorage.getItem('techup.lang') || 'zh-CN';
+}
+
+// t('error.generic', {message: 'x'}) — a missing key shows the key, so gaps are visible in tests.
+export function t(key, params = {}) {
+  const s = catalog[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ''));
+}
