@@ -12,9 +12,12 @@ int tu_caller_init(tu_caller *c, int role, const char *scope, const char *name, 
     scope = scope ? scope : "";
     int rc = tu_scope_validate(role, scope, err);
     if (rc) return rc;
-    if (role == TU_ROLE_ENTERPRISE) snprintf(c->uscc, sizeof c->uscc, "%s", scope);
-    else if (role == TU_ROLE_CITY_OFFICIAL) c->city = (uint32_t)strtoul(scope, NULL, 10);
-    else if (role == TU_ROLE_BANK_OFFICER) snprintf(c->bank_id, sizeof c->bank_id, "%s", scope);
+    if (role == TU_ROLE_ENTERPRISE)
+        snprintf(c->uscc, sizeof c->uscc, "%s", scope);
+    else if (role == TU_ROLE_CITY_OFFICIAL)
+        c->city = (uint32_t)strtoul(scope, NULL, 10);
+    else if (role == TU_ROLE_BANK_OFFICER)
+        snprintf(c->bank_id, sizeof c->bank_id, "%s", scope);
     return TU_OK;
 }
 
@@ -54,8 +57,10 @@ void tu_caller_scope_filter(const tu_caller *c, tu_project_filter *f) {
     switch (c->role) {
     case TU_ROLE_ENTERPRISE: f->uscc = c->uscc[0] ? c->uscc : nothing; break;
     case TU_ROLE_CITY_OFFICIAL:
-        if (c->city) f->city = c->city;
-        else f->uscc = nothing;
+        if (c->city)
+            f->city = c->city;
+        else
+            f->uscc = nothing;
         break;
     case TU_ROLE_BANK_OFFICER: f->bank_id = c->bank_id[0] ? c->bank_id : nothing; break;
     case TU_ROLE_PROVINCIAL_OFFICIAL:

@@ -15,13 +15,13 @@
 #include "store/project.h"
 
 typedef struct tu_caller {
-    int role;                         /* tu_role (accounts.h) */
-    char uscc[19];                    /* enterprise */
-    uint32_t city;                    /* city_official */
-    char bank_id[TU_SCOPE_MAX + 1];   /* bank_officer */
-    char name[TU_USERNAME_MAX + 1];   /* user name, recorded in events, ledger entries and the audit trail */
-    int64_t user_id;                  /* 0 for the CLI */
-    const char *request_id;           /* may be NULL */
+    int role;                       /* tu_role (accounts.h) */
+    char uscc[19];                  /* enterprise */
+    uint32_t city;                  /* city_official */
+    char bank_id[TU_SCOPE_MAX + 1]; /* bank_officer */
+    char name[TU_USERNAME_MAX + 1]; /* user name, recorded in events, ledger entries and the audit trail */
+    int64_t user_id;                /* 0 for the CLI */
+    const char *request_id;         /* may be NULL */
 } tu_caller;
 
 /* From a role and its scope text (validated by tu_scope_validate). TU_EVALIDATION when they do not fit. */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/rules.h"
+
 #define MAX_DEPTH 64
 
 typedef enum { V_NULL, V_BOOL, V_NUM, V_STR, V_ARR } vkind;
@@ -510,8 +512,25 @@ int tu_formula_eval(const json_t *logic, const json_t *data, int *truthy_out, in
     return rc;
 }
 
+/* JsonLogic truthiness: false, null, 0, "" and [] are false. */
+static int json_truthy(const json_t *v) {
+    switch (json_typeof(v)) {
+    case JSON_TRUE: return 1;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0.0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_OBJECT: return 1;
+    default: return 0;
+    }
+}
+
 int tu_formula_holds(const json_t *logic, const json_t *data, int *holds, tu_err *err) {
-    return tu_formula_eval(logic, data, holds, NULL, NULL, NULL, 0, err);
+    json_t *v = tu_jsonlogic_apply(logic, data, err); /* the rules engine, standard semantics */
+    if (!v) return err && err->code ? err->code : TU_EEVAL;
+    *holds = json_truthy(v);
+    json_decref(v);
+    return TU_OK;
 }
 
 int tu_formula_money(const json_t *logic, const json_t *data, int64_t *fen, char *expl, size_t n, tu_err *err) {

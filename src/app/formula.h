@@ -1,8 +1,11 @@
 /* formula.h — exact evaluation of JsonLogic benefit formulas and boolean rules for the project use cases.
  *
- * STAND-IN: until rules/ lands its exact benefit evaluation, this is the ONE place where app/ evaluates JsonLogic
- * (green-channel rule, loan eligibility, award and interest-subsidy formulas). When rules.h offers it, the body of
- * tu_formula_eval is replaced by the rules engine and nothing else changes.
+ * The ONE place where the project use cases evaluate JsonLogic. Boolean rules (green channel, loan eligibility) go
+ * to the rules engine (tu_jsonlogic_apply, standard semantics). Money formulas (awards, interest subsidies) are
+ * evaluated here exactly, with a step-by-step explanation, over tu_project_data (which gives "region", "city" and
+ * "loan.*" besides enterprise attributes and project fields); rules/benefit.h (tu_benefit_eval) has the same
+ * exactness and rounding but takes only a tu_ent and project fields and explains nothing, so it can replace
+ * tu_formula_eval once it accepts a data object and returns its steps.
  *
  * Semantics: JsonLogic (jsonlogic.com) for var (dotted paths, default), if/?:, ==, !=, ===, !==, <, <=, >, >=
  * (3-argument "between" too), !, !!, and, or, in (string or array), +, -, *, /, %, min, max, cat. Numbers are
@@ -27,7 +30,7 @@
 int tu_formula_eval(const json_t *logic, const json_t *data, int *truthy, int64_t *fen, int *is_num, char *expl,
                     size_t n, tu_err *err);
 
-/* A boolean rule: *holds = truthiness of the result. */
+/* A boolean rule, by the rules engine: *holds = JsonLogic truthiness of the result. */
 int tu_formula_holds(const json_t *logic, const json_t *data, int *holds, tu_err *err);
 
 /* Money: evaluates a formula that yields yuan and returns fen (half up). A non-number or negative result is

@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/codes.h"
 #include "core/num.h"
+#include "rules/rules.h"
 
 static const char *const type_names[] = {
 #define TU__PT_NAME(name, zh) name,
@@ -352,29 +353,11 @@ static json_t *num_json(int64_t dec) {
     return dec % TU_DEC_SCALE == 0 ? json_integer(dec / TU_DEC_SCALE) : json_real(tu_dec_to_double(dec));
 }
 
-/* The enterprise's attributes as rules see them (rules.h contract). Stand-in for tu_ent_to_json until rules/
- * lands. */
+/* The enterprise's attributes as rules see them (rules.h), merged into d. */
 static void add_enterprise(json_t *d, const tu_ent *e) {
-    for (int id = 0; id < TU_A_COUNT; id++) {
-        const tu_attr *a = tu_attr_get(id);
-        tu_value v;
-        tu_ent_get(e, id, &v);
-        json_t *x = NULL;
-        if (v.kind == TU_V_NUM) {
-            int64_t scale = 1;
-            for (int k = 0; k < v.places; k++) scale *= 10;
-            x = v.num % scale == 0 ? json_integer(v.num / scale) : json_real((double)v.num / (double)scale);
-        } else if (v.kind == TU_V_STR)
-            x = json_stringn(v.str, v.len);
-        else if (v.kind == TU_V_DATE)
-            x = date_json((int32_t)v.num);
-        else if (v.kind == TU_V_TAGS) {
-            x = json_array();
-            for (int t = 0; x && t < TU_TAG_COUNT; t++)
-                if (v.tags >> t & 1u) json_array_append_new(x, json_string(tu_tag_get(t)->name));
-        }
-        if (x) json_object_set_new(d, a->name, x);
-    }
+    json_t *j = tu_ent_to_json(e);
+    if (j) json_object_update(d, j);
+    json_decref(j);
 }
 
 json_t *tu_project_data(const tu_project *p, const tu_ent *ent) {

@@ -1,5 +1,5 @@
-/* Tests of src/app/formula.c: exact arithmetic (0.1 + 0.2, 17.9 % of an odd amount), half-up rounding to the fen,
- * JsonLogic operators, missing data as an error, limits. */
+/* Tests of src/app/formula.c: exact money arithmetic (0.1 + 0.2, 17.9 % of an odd amount), half-up rounding to the
+ * fen, JsonLogic operators (boolean rules through the rules engine), missing data as an error, limits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,7 +40,9 @@ static int64_t fen_of(const char *formula, const char *data) {
 
 static void test_exact(void **state) {
     (void)state;
-    assert_int_equal(holds("{\"==\":[{\"+\":[0.1,0.2]},0.3]}", "{}"), 1);
+    /* boolean rules follow standard JsonLogic (binary doubles: 0.1 + 0.2 != 0.3); money formulas are exact */
+    assert_int_equal(holds("{\"==\":[{\"+\":[0.1,0.2]},0.3]}", "{}"), 0);
+    assert_int_equal(fen_of("{\"*\":[{\"-\":[{\"+\":[0.1,0.2]},0.3]},1e20]}", "{}"), 0);
     assert_int_equal(fen_of("{\"*\":[{\"var\":\"x\"},0.179]}", "{\"x\":1234567.89}"), 22098765); /* 220987.65231 */
     assert_int_equal(fen_of("{\"*\":[1234.45,0.1]}", "{}"), 12345); /* 123.445 -> half up */
     assert_int_equal(fen_of("{\"*\":[1234.44,0.1]}", "{}"), 12344); /* 123.444 */
