@@ -7,6 +7,8 @@
 #define TU_APP_APP_INT_H
 
 #include "core/error.h"
+#include <jansson.h>
+
 #include "app/caller.h"
 #include "store/project.h"
 #include "store/store.h"
@@ -14,7 +16,12 @@
 /* Runs fn(s, ctx, err) in a transaction; commits when it returns TU_OK. Returns fn's or the store's code. */
 int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void *ctx, tu_err *err);
 
-/* Appends a workflow event (who, when, from -> to, action, comment) for a project. */
+/* Records one write in the audit trail (audit.h) as the caller, inside the open transaction. */
+int tu__audit(tu_store *s, const tu_caller *c, const char *action, const char *target, const json_t *before,
+              const json_t *after, tu_err *err);
+
+/* Appends a workflow event (also audited as "project.<action>") (who, when, from -> to, action, comment) for a project.
+ */
 int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_caller *a,
                       int32_t day, const char *comment, tu_err *err);
 

@@ -24,7 +24,26 @@ static int valid_product(const tu_loan_product *l, tu_err *err) {
     return TU_OK;
 }
 
-static int publish_tx(tu_store *s, void *v, tu_err *err) { return tu_store_loan_insert(s, v, err); }
+typedef struct publish_ctx {
+    const tu_caller *a;
+    tu_loan_product *l;
+} publish_ctx;
+
+static int publish_tx(tu_store *s, void *v, tu_err *err) {
+    publish_ctx *c = v;
+    int rc = tu_store_loan_insert(s, c->l, err);
+    if (rc) return rc;
+    char target[32];
+    snprintf(target, sizeof target, "loan_product:%lld", (long long)c->l->id);
+    json_t *after =
+        json_pack("{s:s,s:s,s:i,s:i,s:I,s:I,s:s}", "bank", c->l->bank_id, "name", c->l->name, "rate_bp", c->l->rate_bp,
+                  "term_months", c->l->term_months, "min_amount", (json_int_t)c->l->min_amount, "max_amount",
+                  (json_int_t)c->l->max_amount, "eligibility", c->l->eligibility);
+    rc = after ? tu__audit(s, c->a, "loan.publish", target, NULL, after, err)
+               : tu_err_set(err, TU_ENOMEM, "out of memory");
+    json_decref(after);
+    return rc;
+}
 
 int tu_loan_publish(tu_store *s, const tu_caller *a, tu_loan_product *l, tu_err *err) {
     if (a->role != TU_ROLE_BANK_OFFICER || !a->bank_id[0])
@@ -32,7 +51,8 @@ int tu_loan_publish(tu_store *s, const tu_caller *a, tu_loan_product *l, tu_err 
     snprintf(l->bank_id, sizeof l->bank_id, "%s", a->bank_id);
     if (!l->eligibility[0]) snprintf(l->eligibility, sizeof l->eligibility, "true");
     int rc = valid_product(l, err);
-    return rc ? rc : tu__app_tx(s, publish_tx, l, err);
+    publish_ctx c = {a, l};
+    return rc ? rc : tu__app_tx(s, publish_tx, &c, err);
 }
 
 /* Whether the product's rule holds for the project. */

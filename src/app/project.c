@@ -404,7 +404,18 @@ int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to,
     snprintf(ev.role, sizeof ev.role, "%s", tu_role_name(a->role));
     snprintf(ev.actor, sizeof ev.actor, "%s", a->name);
     snprintf(ev.comment, sizeof ev.comment, "%s", comment ? comment : "");
-    return tu_store_project_event_add(s, &ev, err);
+    int rc = tu_store_project_event_add(s, &ev, err);
+    if (rc) return rc;
+    char what[64], target[32], day_s[TU_DATE_BUFSZ];
+    snprintf(what, sizeof what, "project.%s", action);
+    snprintf(target, sizeof target, "project:%lld", (long long)id);
+    json_t *before = from[0] ? json_pack("{s:s}", "state", from) : NULL;
+    json_t *after = json_pack("{s:s,s:s,s:s,s:s}", "state", to, "action", action, "day", tu_date_format(day, day_s),
+                              "comment", ev.comment);
+    rc = after ? tu__audit(s, a, what, target, before, after, err) : tu_err_set(err, TU_ENOMEM, "out of memory");
+    json_decref(before);
+    json_decref(after);
+    return rc;
 }
 
 static int declare_tx(tu_store *s, void *vctx, tu_err *err) {

@@ -34,7 +34,17 @@ static int entry(tu_store *s, const qctx *c, uint32_t city, int year, const char
     snprintf(e.kind, sizeof e.kind, "%s", kind);
     snprintf(e.actor, sizeof e.actor, "%s", c->a->name);
     snprintf(e.note, sizeof e.note, "%s", c->note ? c->note : "");
-    return tu_store_quota_add(s, &e, err);
+    int rc = tu_store_quota_add(s, &e, err);
+    if (rc) return rc;
+    char what[32], target[32], mu[TU_DEC_BUFSZ];
+    snprintf(what, sizeof what, "quota.%s", kind);
+    snprintf(target, sizeof target, "quota:%06u/%d", city, year);
+    json_t *after = json_pack("{s:I,s:s,s:s,s:I,s:I,s:s}", "entry", (json_int_t)e.id, "account", account, "mu",
+                              tu_dec_format(delta, mu), "project", (json_int_t)project, "advance", (json_int_t)advance,
+                              "note", e.note);
+    rc = after ? tu__audit(s, c->a, what, target, NULL, after, err) : tu_err_set(err, TU_ENOMEM, "out of memory");
+    json_decref(after);
+    return rc;
 }
 
 static int sum(tu_store *s, uint32_t city, int year, const char *account, int64_t project, int64_t *out, tu_err *err) {
@@ -172,6 +182,22 @@ int tu_quota_release(tu_store *s, const tu_caller *a, int64_t project_id, int ye
     return tu__app_tx(s, take_tx, &c, err);
 }
 
+/* Audits an advance's request (before_status NULL) or decision. */
+static int audit_advance(tu_store *s, const tu_caller *a, const tu_quota_advance *adv, const char *before_status,
+                         tu_err *err) {
+    char target[32], mu[TU_DEC_BUFSZ];
+    snprintf(target, sizeof target, "advance:%lld", (long long)adv->id);
+    json_t *before = before_status ? json_pack("{s:s}", "status", before_status) : NULL;
+    json_t *after = json_pack("{s:I,s:i,s:s,s:s,s:s}", "city", (json_int_t)adv->city, "year", adv->year, "mu",
+                              tu_dec_format(adv->mu, mu), "status", adv->status, "reason", adv->reason);
+    int rc = after ? tu__audit(s, a, before_status ? "quota.advance.decide" : "quota.advance.request", target, before,
+                               after, err)
+                   : tu_err_set(err, TU_ENOMEM, "out of memory");
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
 static int request_tx(tu_store *s, void *v, tu_err *err) {
     qctx *c = v;
     tu_quota_advance adv = {.city = c->city, .year = c->year, .mu = c->mu, .day = c->today};
@@ -180,7 +206,7 @@ static int request_tx(tu_store *s, void *v, tu_err *err) {
     snprintf(adv.reason, sizeof adv.reason, "%s", c->note ? c->note : "");
     int rc = tu_store_advance_insert(s, &adv, err);
     c->id = adv.id;
-    return rc;
+    return rc ? rc : audit_advance(s, c->a, &adv, NULL, err);
 }
 
 int tu_quota_advance_request(tu_store *s, const tu_caller *a, uint32_t city, int year, int64_t mu, const char *reason,
@@ -206,7 +232,9 @@ static int decide_tx(tu_store *s, void *v, tu_err *err) {
         return tu_err_set(err, TU_ESTATE, "advance %lld is already %s", (long long)adv.id, adv.status);
     snprintf(adv.status, sizeof adv.status, "%s", c->approve ? "approved" : "rejected");
     snprintf(adv.decided_by, sizeof adv.decided_by, "%s", c->a->name);
-    if ((rc = tu_store_advance_update(s, &adv, err)) || !c->approve) return rc;
+    if ((rc = tu_store_advance_update(s, &adv, err)) || (rc = audit_advance(s, c->a, &adv, "requested", err)) ||
+        !c->approve)
+        return rc;
     qctx e = *c;
     e.note = "advance against next year";
     rc = entry(s, &e, adv.city, adv.year, "available", "advance", adv.mu, 0, adv.id, err);

@@ -1,7 +1,10 @@
-/* tx.c — the write-transaction wrapper of app/ (see app_int.h). Busy retries back off up to ~10 s in total. */
+/* tx.c — the write-transaction wrapper of app/ and the audit call of the project use cases (see app_int.h).
+ * Busy retries back off up to ~10 s in total. */
 #include "app/app_int.h"
 
 #include <time.h>
+
+#include "app/audit.h"
 
 #define RETRIES 50
 
@@ -23,4 +26,10 @@ int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void
         if (rc != TU_EBUSY || attempt >= RETRIES) return rc;
         nap(attempt);
     }
+}
+
+int tu__audit(tu_store *s, const tu_caller *c, const char *action, const char *target, const json_t *before,
+              const json_t *after, tu_err *err) {
+    tu_actor a = tu_caller_audit(c);
+    return tu_audit_record(s, &a, action, target, before, after, err);
 }

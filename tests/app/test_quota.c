@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "app/audit.h"
 #include "app/quota.h"
 #include "app/workflow.h"
 #include "fixture.h"
@@ -254,6 +255,17 @@ static void check_race(tu_store *s, const int64_t *ids) {
     }
     assert_int_equal(holders, 33);
     assert_int_equal(tu_quota_check(s, &err), TU_OK);
+    /* every movement and step was audited, and the hash chain held under the race */
+    tu_audit_report rep;
+    assert_int_equal(tu_audit_verify(s, &rep, &err), TU_OK);
+    assert_int_equal(rep.bad_id, 0);
+    int64_t entries = 0;
+    tu_quota_entry *e;
+    int n;
+    assert_int_equal(tu_store_quota_entries(s, CITY_A, 2026, &e, &n, &err), TU_OK);
+    entries = n;
+    tu_free(e);
+    assert_true(rep.rows >= entries + 2 * PROJECTS); /* ledger entries + declare and forward of each project */
 }
 
 static tu_store *race_setup(const char *name, int64_t *ids, char *path, size_t n) {

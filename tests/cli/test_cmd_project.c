@@ -138,6 +138,7 @@ static void test_flow(void **state) {
     assert_int_equal(run("loan projects --as bank_officer:icbc"), 0);
     assert_non_null(strstr(out, "\"bank_id\": \"icbc\""));
     assert_int_equal(run("loan list"), 0);
+    assert_int_equal(run("audit verify"), 0); /* every write above is in the hash chain */
 }
 
 int main(void) {
