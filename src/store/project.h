@@ -19,6 +19,8 @@
 #include "store/store.h"
 
 #define TU_PROJ_TEXT 128 /* bytes of UTF-8 in short texts (item, category, attachment name, ids) */
+#define TU_PROJ_WHO 65   /* a user name (accounts: 64 bytes + NUL) */
+#define TU_PROJ_BANK 33  /* a bank id (accounts: 32 bytes + NUL) */
 
 typedef struct tu_project_equipment {
     char item[TU_PROJ_TEXT];
@@ -48,7 +50,7 @@ typedef struct tu_project {
     int green;                                      /* 1 = green channel */
     char state[24];
     int32_t state_since, deadline; /* deadline 0 = none in this state */
-    char bank_id[32];              /* bank the enterprise chose for financing, "" = none */
+    char bank_id[TU_PROJ_BANK];              /* bank the enterprise chose for financing, "" = none */
     int64_t loan_product_id;       /* 0 = none */
     int64_t loan_principal;        /* fen */
     int32_t created;
@@ -75,7 +77,7 @@ typedef struct tu_project_list {
 typedef struct tu_project_event {
     int64_t id, project_id;
     int32_t day;
-    char from_state[24], to_state[24], action[32], role[24], actor[64];
+    char from_state[24], to_state[24], action[32], role[24], actor[TU_PROJ_WHO];
     char comment[1024];
 } tu_project_event;
 
@@ -83,7 +85,7 @@ typedef struct tu_energy_review {
     int64_t id, project_id;
     int tier;
     int passed; /* 1 passed, 0 failed */
-    char reviewer[64];
+    char reviewer[TU_PROJ_WHO];
     char comment[512];
     int32_t day;
 } tu_energy_review;
@@ -97,7 +99,7 @@ typedef struct tu_quota_entry {
     char kind[16];    /* allocate | reserve | use | release | advance | settle */
     int64_t delta;    /* mu, fixed-point; signed */
     int64_t project_id, advance_id;
-    char actor[64];
+    char actor[TU_PROJ_WHO];
     char note[256];
     int32_t day;
 } tu_quota_entry;
@@ -109,7 +111,7 @@ typedef struct tu_quota_advance {
     int64_t mu;      /* fixed-point */
     char status[16]; /* requested | approved | rejected | settled */
     int64_t settled; /* mu settled so far */
-    char requested_by[64], decided_by[64];
+    char requested_by[TU_PROJ_WHO], decided_by[TU_PROJ_WHO];
     char reason[256];
     int32_t day;
 } tu_quota_advance;
@@ -125,7 +127,7 @@ typedef struct tu_application {
     int64_t paid;              /* fen, sum of disbursements (maintained by the store on insert) */
     char status[16];           /* computed | adjusted | withdrawn */
     char adjust_reason[512];
-    char adjusted_by[64];
+    char adjusted_by[TU_PROJ_WHO];
     char explanation[4096];
 } tu_application;
 
@@ -133,13 +135,13 @@ typedef struct tu_disbursement {
     int64_t id, application_id;
     int64_t amount; /* fen */
     char reference[TU_PROJ_TEXT];
-    char actor[64];
+    char actor[TU_PROJ_WHO];
     int32_t day;
 } tu_disbursement;
 
 typedef struct tu_loan_product {
     int64_t id;
-    char bank_id[32];
+    char bank_id[TU_PROJ_BANK];
     char name[TU_PROJ_TEXT];
     int rate_bp; /* annual rate, basis points */
     int term_months;
