@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "rules/rules.h"
 
 #define MAX_DEPTH 64
@@ -18,7 +19,7 @@ typedef struct val {
     vkind k;
     int b;
     mpq_t q;
-    char *s;           /* V_STR: heap copy (malloc) */
+    char *s;           /* V_STR: heap copy (tu_strdup) */
     const json_t *arr; /* V_ARR: borrowed */
 } val;
 
@@ -37,7 +38,7 @@ static void v_init(val *v) {
 }
 static void v_clear(val *v) {
     mpq_clear(v->q);
-    free(v->s);
+    tu_free(v->s);
     v->s = NULL;
 }
 
@@ -83,7 +84,7 @@ static const char *qstr(const mpq_t q, char *buf, size_t n) {
             snprintf(buf, n, "%s%.*s.%s", neg ? "-" : "", (int)(len - (size_t)places), d, d + len - places);
         else
             snprintf(buf, n, "%s0.%.*s%s", neg ? "-" : "", (int)((size_t)places - len), "0000000000000000", d);
-        free(digits);
+        free(digits); /* GMP strings come from its allocator (malloc) */
     } else {
         char *f = mpq_get_str(NULL, 10, q);
         snprintf(buf, n, "%s (~%.6f)", f, mpq_get_d(q));
@@ -151,7 +152,7 @@ static int from_json(const json_t *j, val *v) {
     case JSON_INTEGER: v->k = V_NUM, mpq_set_si(v->q, (long)json_integer_value(j), 1); break;
     case JSON_REAL: v->k = V_NUM, real_to_q(json_real_value(j), v->q); break;
     case JSON_STRING:
-        v->k = V_STR, v->s = strdup(json_string_value(j));
+        v->k = V_STR, v->s = tu_strdup(json_string_value(j));
         if (!v->s) return TU_ENOMEM;
         break;
     case JSON_TRUE: v->k = V_BOOL, v->b = 1; break;
@@ -390,7 +391,7 @@ static int op_cat(ctx *c, val *v, size_t n, val *out) {
     size_t cap = 1;
     char b[128];
     for (size_t i = 0; i < n; i++) cap += v[i].k == V_STR ? strlen(v[i].s) : 128;
-    out->s = malloc(cap);
+    out->s = tu_malloc(cap);
     if (!out->s) return tu_err_set(c->err, TU_ENOMEM, "out of memory");
     out->k = V_STR, out->s[0] = '\0';
     for (size_t i = 0; i < n; i++)
