@@ -18,9 +18,10 @@
     "industry_division in [\"C34\", \"C35\", \"C38\", \"C39\"] and (region != \"pearl_river_delta\" or employees >= 100)"
 #define TARGET 5e6
 
+/* CPU time of this thread: "per core" even when the machine is shared and busy */
 static double now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -108,11 +109,11 @@ int main(int argc, char **argv) {
         {"compiled three-valued eval, eligible enterprise", measure(run_compiled, &c, secs)},
         {"compiled three-valued eval, enterprise lacking rd_ratio", measure(run_compiled, &m, secs)},
         {"standard JsonLogic eval (jansson data)", measure(run_standard, &c, secs)},
-        {"parse + check + compile from readable text", measure(run_parse, NULL, secs / 2)},
+        {"parse + compile from readable text", measure(run_parse, NULL, secs / 2)},
         {"explain + zh sentences", measure(run_explain, &c, secs / 2)},
     };
     size_t n = sizeof rows / sizeof rows[0];
-    printf("rule: %s\n\n%-56s %16s\n", POLICY, "case (one core)", "per second");
+    printf("rule: %s\n\n%-56s %16s\n", POLICY, "case (one core, thread CPU time)", "per second");
     for (size_t i = 0; i < n; i++) printf("%-56s %16.0f\n", rows[i].name, rows[i].per_sec);
     int ok = rows[0].per_sec >= TARGET;
     printf("\ntarget >= %.0f compiled evaluations/s: %s\n", TARGET, ok ? "met" : "NOT met");

@@ -362,7 +362,7 @@ int tu_password_change(tu_store *s, const tu_principal *who, const char *old_pw,
     if (rc) return rc;
     size_t ol = old_pw ? strlen(old_pw) : 0;
     if (ol == 0 || ol > TU_PASSWORD_MAX || crypto_pwhash_str_verify(u.pw_hash, old_pw, ol) != 0)
-        return tu_err_set(err, TU_EAUTH, "the current password is wrong");
+        return tu_err_set(err, TU_EVALIDATION, "the current password is wrong");
     tu_user_rec after = u;
     if ((rc = hash_password(new_pw, after.pw_hash, err)) != TU_OK) return rc;
     tu_utc_now(after.updated_at, 0);

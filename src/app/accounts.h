@@ -99,7 +99,8 @@ int tu_login(tu_store *s, const char *username, const char *password, int hours,
 int tu_authenticate(tu_store *s, const char *token, tu_principal *who, tu_err *err);
 /* Ends the session (or revokes the API key) that authenticated who. */
 int tu_logout(tu_store *s, const tu_principal *who, const char *request_id, tu_err *err);
-/* Changes the caller's own password after checking the old one (TU_EAUTH); other sessions and keys are revoked. */
+/* Changes the caller's own password after checking the old one (TU_EVALIDATION if wrong); the caller's other
+ * sessions and keys are revoked. */
 int tu_password_change(tu_store *s, const tu_principal *who, const char *old_pw, const char *new_pw,
                        const char *request_id, tu_err *err);
 

@@ -471,6 +471,20 @@ static int compare(const cv *a, const cv *b) {
     return x < y ? -1 : x > y;
 }
 
+/* a OP b on two numbers (NaN compares false, as in JavaScript) */
+static int num_holds(int op, double a, double b) {
+    switch (op) {
+    case TU_OP_EQ:
+    case TU_OP_SEQ: return a == b;
+    case TU_OP_NE:
+    case TU_OP_SNE: return a != b;
+    case TU_OP_LT: return a < b;
+    case TU_OP_GT: return a > b;
+    case TU_OP_LE: return a <= b;
+    default: return a >= b;
+    }
+}
+
 static int cmp_holds(int op, const cv *a, const cv *b) {
     int c;
     switch (op) {
@@ -486,18 +500,9 @@ static int cmp_holds(int op, const cv *a, const cv *b) {
 }
 
 static cv ev(vm *m, uint32_t i);
+static int evt(vm *m, uint32_t i);
 
 #define KID(nd, j) (m->p->kids[(nd)->kid + (j)])
-
-static cv ev_andor(vm *m, const node *nd) {
-    int unknown = 0, is_and = nd->kind == N_AND;
-    for (uint32_t j = 0; j < nd->nkid; j++) {
-        cv c = ev(m, KID(nd, j));
-        if (c.k == K_UNK) unknown = 1;
-        else if (truthy(&c) != is_and) return boolv(!is_and); /* decided: a FALSE in and, a TRUE in or */
-    }
-    return unknown ? UNK : boolv(is_and);
-}
 
 static cv ev_if(vm *m, const node *nd) {
     uint32_t j = 0;
@@ -586,52 +591,61 @@ static cv ev_opaque(vm *m, const node *nd) {
     return c;
 }
 
-/* attr == / != "text": both are strings, so loose and strict equality agree */
-static cv ev_streq(vm *m, const node *nd) {
-    cv a = load(m, nd->attr);
-    if (a.k == K_UNK) return UNK;
-    int eq = a.k == K_STR && a.len == nd->c.len && memcmp(a.s, nd->c.s, a.len) == 0;
-    return boolv((nd->op == TU_OP_EQ || nd->op == TU_OP_SEQ) ? eq : !eq);
+/* The text of a string-like attribute (codes, words, dates); 0 when missing. */
+static int str_view(vm *m, int attr, const char **s, size_t *len) {
+    tu_value v;
+    tu_ent_get(m->e, attr, &v);
+    char *buf = m->scratch[attr];
+    switch (v.kind) {
+    case TU_V_STR: *s = v.str, *len = v.len; return 1;
+    case TU_V_NUM: /* a numeric code (city, district): its 6 digits */
+        for (int i = 5; i >= 0; i--) buf[i] = (char)('0' + v.num % 10), v.num /= 10;
+        *s = buf, *len = 6;
+        return 1;
+    case TU_V_DATE: *s = tu_date_format((int32_t)v.num, buf), *len = 10; return 1;
+    default: return 0;
+    }
 }
 
-static cv ev_strin(vm *m, const node *nd) {
-    cv a = load(m, nd->attr);
-    if (a.k == K_UNK) return UNK;
+/* attr == / != "text": both are strings, so loose and strict equality agree */
+static int evt_streq(vm *m, const node *nd) {
+    const char *s;
+    size_t len;
+    if (!str_view(m, nd->attr, &s, &len)) return TU_TRI_UNKNOWN;
+    int eq = len == nd->c.len && memcmp(s, nd->c.s, len) == 0;
+    return (nd->op == TU_OP_EQ || nd->op == TU_OP_SEQ) ? eq : !eq;
+}
+
+static int evt_strin(vm *m, const node *nd) {
+    const char *s;
+    size_t len;
+    if (!str_view(m, nd->attr, &s, &len)) return TU_TRI_UNKNOWN;
     const cv *list = &m->p->nodes[KID(nd, 0)].c;
     for (uint32_t j = 0; j < list->len; j++) {
         const cv *x = &list->items[j];
-        if (x->k == K_STR && x->len == a.len && memcmp(x->s, a.s, a.len) == 0) return boolv(1);
+        if (x->k == K_STR && x->len == len && memcmp(x->s, s, len) == 0) return 1;
     }
-    return boolv(0);
+    return 0;
 }
 
 static cv ev(vm *m, uint32_t i) {
     const node *nd = &m->p->nodes[i];
     switch (nd->kind) {
-    case N_STREQ: return ev_streq(m, nd);
-    case N_STRIN: return ev_strin(m, nd);
     case N_CONST: return nd->c;
     case N_VAR: {
         cv c = load(m, nd->attr);
         return c.k == K_UNK ? nd->c : c; /* the default, or UNKNOWN */
     }
-    case N_CMPK: {
-        tu_value v;
-        tu_ent_get(m->e, nd->attr, &v);
-        if (v.kind != TU_V_NUM) return UNK;
-        cv a = {K_NUM, 0, 0, 0, v.places ? (double)v.num / TU_DEC_SCALE : (double)v.num, NULL, NULL};
-        return boolv(cmp_holds(nd->op, &a, &nd->c));
-    }
+    case N_CMPK:
+    case N_STREQ:
+    case N_STRIN:
     case N_TAG:
-        if (!TU_ENT_HAS(m->e, TU_A_TAGS)) return UNK;
-        return boolv((m->e->tags & nd->mask) != 0);
     case N_AND:
-    case N_OR: return ev_andor(m, nd);
+    case N_OR:
     case N_NOT:
-    case N_NOTNOT: {
-        cv c = nd->nkid ? ev(m, KID(nd, 0)) : (cv){K_NULL, 0, 0, 0, 0, NULL, NULL};
-        if (c.k == K_UNK) return UNK;
-        return boolv(truthy(&c) == (nd->kind == N_NOTNOT));
+    case N_NOTNOT: { /* conditions: their truth as a value */
+        int t = evt(m, i);
+        return t == TU_TRI_UNKNOWN ? UNK : boolv(t);
     }
     case N_IF: return ev_if(m, nd);
     case N_CMP: return ev_cmp(m, nd);
@@ -641,10 +655,44 @@ static cv ev(vm *m, uint32_t i) {
     }
 }
 
+/* The truth of node i as a tu_tri: the hot path of matching. Condition nodes answer directly, without
+ * building a value; anything else goes through ev(). */
+static int evt(vm *m, uint32_t i) {
+    const node *nd = &m->p->nodes[i];
+    switch (nd->kind) {
+    case N_AND:
+    case N_OR: {
+        int unknown = 0, is_and = nd->kind == N_AND;
+        for (uint32_t j = 0; j < nd->nkid; j++) {
+            int t = evt(m, KID(nd, j));
+            if (t == TU_TRI_UNKNOWN) unknown = 1;
+            else if (t != is_and) return !is_and; /* decided: a FALSE in and, a TRUE in or */
+        }
+        return unknown ? TU_TRI_UNKNOWN : is_and && nd->nkid; /* {"and":[]} is null in JsonLogic: false */
+    }
+    case N_NOT:
+    case N_NOTNOT: {
+        int t = nd->nkid ? evt(m, KID(nd, 0)) : TU_TRI_FALSE;
+        return t == TU_TRI_UNKNOWN ? t : t == (nd->kind == N_NOTNOT);
+    }
+    case N_TAG: return TU_ENT_HAS(m->e, TU_A_TAGS) ? (m->e->tags & nd->mask) != 0 : TU_TRI_UNKNOWN;
+    case N_STREQ: return evt_streq(m, nd);
+    case N_STRIN: return evt_strin(m, nd);
+    case N_CMPK: {
+        tu_value v;
+        tu_ent_get(m->e, nd->attr, &v);
+        if (v.kind != TU_V_NUM) return TU_TRI_UNKNOWN;
+        return num_holds(nd->op, v.places ? (double)v.num / TU_DEC_SCALE : (double)v.num, nd->c.n);
+    }
+    default: {
+        cv c = ev(m, i);
+        return c.k == K_UNK ? TU_TRI_UNKNOWN : truthy(&c);
+    }
+    }
+}
+
 tu_tri tu__prog_eval(const tu__prog *p, const tu_ent *e) {
     vm m;
     m.p = p, m.e = e;
-    cv c = ev(&m, p->root);
-    if (c.k == K_UNK) return TU_TRI_UNKNOWN;
-    return truthy(&c) ? TU_TRI_TRUE : TU_TRI_FALSE;
+    return (tu_tri)evt(&m, p->root);
 }

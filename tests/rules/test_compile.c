@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "rules/rules_int.h"
+#include "core/alloc.h"
 #include "core/num.h"
 #include "rules_fixture.h"
 
@@ -62,11 +63,30 @@ static void test_kleene(void **state) {
     snprintf(buf, sizeof buf, "{\"if\":[%s,true,false]}", miss);
     assert_int_equal(tri(buf, SPARSE), TU_TRI_UNKNOWN);
     assert_int_equal(tri("{\"+\":[{\"var\":\"revenue\"},1]}", SPARSE), TU_TRI_UNKNOWN);
+    assert_int_equal(tri("{\"and\":[]}", FULL), TU_TRI_FALSE); /* null in JsonLogic (found by the fuzzer) */
+    assert_int_equal(tri("{\"or\":[]}", FULL), TU_TRI_FALSE);
     assert_int_equal(tri("{\">\":[{\"var\":[\"revenue\",0]},-1]}", SPARSE), TU_TRI_TRUE); /* a default applies */
     assert_int_equal(tri("{\"==\":[{\"var\":\"no_such_attribute\"},1]}", FULL), TU_TRI_UNKNOWN);
     /* an operation the compiler leaves to the standard evaluator is UNKNOWN when its inputs are missing */
     assert_int_equal(tri("{\"==\":[{\"cat\":[{\"var\":\"revenue\"},\"x\"]},\"2500x\"]}", FULL), TU_TRI_TRUE);
     assert_int_equal(tri("{\"==\":[{\"cat\":[{\"var\":\"revenue\"},\"x\"]},\"2500x\"]}", SPARSE), TU_TRI_UNKNOWN);
+}
+
+static void test_no_allocation(void **state) {
+    (void)state;
+    tu_rule *r = fx_rule("{\"and\":[{\"==\":[{\"var\":\"industry_section\"},\"C\"]},{\">=\":[{\"var\":\"revenue\"},2000]},"
+                         "{\"in\":[\"high_tech\",{\"var\":\"tags\"}]},{\"in\":[{\"var\":\"industry_division\"},[\"C38\"]]},"
+                         "{\"or\":[{\"!=\":[{\"var\":\"city\"},\"440300\"]},{\"<\":[1,{\"var\":\"employees\"},200]}]}]}");
+    tu_ent full = fx_ent(FULL), sparse = fx_ent(SPARSE);
+    int64_t live = tu_alloc_live();
+    tu_alloc_fail_after(0); /* any allocation through the one allocator would now fail */
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(tu_rule_eval_ent(r, &full), TU_TRI_TRUE);
+        assert_int_equal(tu_rule_eval_ent(r, &sparse), TU_TRI_FALSE); /* C35 is not in [C38] */
+    }
+    tu_alloc_fail_after(-1);
+    assert_int_equal(tu_alloc_live(), live);
+    tu_rule_free(r);
 }
 
 /* ---- random rules against the standard evaluator ---- */
@@ -190,6 +210,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conditions),
         cmocka_unit_test(test_kleene),
+        cmocka_unit_test(test_no_allocation),
         cmocka_unit_test(test_matches_standard_evaluator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

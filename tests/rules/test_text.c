@@ -195,6 +195,10 @@ static void test_round_trip_random(void **state) {
         json_t *back = tu_rule_text_parse(text, strlen(text), &err);
         if (!back) fail_msg("%s: line %d col %d: %s", text, err.line, err.col, err.msg);
         if (!tu__json_same(back, canon)) fail_msg("%s\n-> %s\n-> %s", json_dumps(canon, 0), text, json_dumps(back, 0));
+        tu_rule *r = NULL; /* JSON -> rule -> JSON: the canonical form is a fixed point */
+        assert_int_equal(tu_rule_from_json(canon, &r, &err), TU_OK);
+        if (!tu__json_same(tu_rule_json(r), canon)) fail_msg("not a fixed point: %s", json_dumps(canon, 0));
+        tu_rule_free(r);
         char *again = tu_rule_text_print(back, &err); /* printing is a function of the tree */
         assert_string_equal(again, text);
         tu_free(text), tu_free(again);

@@ -1,0 +1,181 @@
+/* Tests of the route table (src/http/routes.c) against a real server: the role matrix — every route x every role
+ * (and anonymous), plus own / other resource for scoped routes — and the table's coverage by the matrix.
+ *
+ * To add a route: add its row to `matrix` below with the roles that may use it. The test fails when a route of the
+ * table has no row (or a row names no route), when an allowed role is refused, or when any other role gets
+ * anything but 403 (anonymous: 401). For scoped routes write "{own}" in the path: it is replaced by each scoped
+ * role's own scope value and then by "{other}" (OTHER_* below), which scoped roles must be refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <signal.h>
+#include <cmocka.h>
+
+#include "core/codes.h"
+#include "harness.h"
+#include "http/http_int.h"
+
+#define B(x) TU_ROLE_BIT(TU_ROLE_##x)
+#define ANYONE TU_ROLES_ALL
+#define PUBLIC (1u << 31) /* no login needed */
+
+typedef struct {
+    const char *method, *pattern; /* the route table row it covers */
+    const char *path;             /* concrete path, "{own}" replaced per role */
+    const char *body;
+    unsigned allowed;
+    int fresh; /* the call ends the session: use a fresh one */
+} mrow;
+
+/* clang-format off */
+static const mrow matrix[] = {
+    {"GET",    "/healthz",                    "/healthz",                       NULL, PUBLIC, 0},
+    {"GET",    "/metrics",                    "/metrics",                       NULL, PUBLIC, 0},
+    {"POST",   "/api/v1/session",             "/api/v1/session",                "{\"username\":\"spare\",\"password\":\"sparepassword\"}", PUBLIC, 0},
+    {"DELETE", "/api/v1/session",             "/api/v1/session",                NULL, ANYONE, 1},
+    {"GET",    "/api/v1/me",                  "/api/v1/me",                     NULL, ANYONE, 0},
+    {"PUT",    "/api/v1/me/password",         "/api/v1/me/password",            "{\"old_password\":\"not-the-password\",\"new_password\":\"whatever-12345\"}", ANYONE, 0},
+    {"GET",    "/api/v1/me/keys",             "/api/v1/me/keys",                NULL, ANYONE, 0},
+    {"POST",   "/api/v1/me/keys",             "/api/v1/me/keys",                "{\"name\":\"matrix\",\"days\":1}", ANYONE, 0},
+    {"DELETE", "/api/v1/me/keys/{id}",        "/api/v1/me/keys/999999",         NULL, ANYONE, 0},
+    {"GET",    "/api/v1/users",               "/api/v1/users",                  NULL, B(ADMIN) | B(AUDITOR), 0},
+    {"POST",   "/api/v1/users",               "/api/v1/users",                  "{\"username\":\"m\",\"role\":\"auditor\",\"password\":\"x\"}", B(ADMIN), 0},
+    {"GET",    "/api/v1/users/{id}",          "/api/v1/users/1",                NULL, B(ADMIN) | B(AUDITOR), 0},
+    {"PATCH",  "/api/v1/users/{id}",          "/api/v1/users/999999",           "{}", B(ADMIN), 0},
+    {"PUT",    "/api/v1/users/{id}/password", "/api/v1/users/999999/password",  "{\"password\":\"longenough-123\"}", B(ADMIN), 0},
+    {"GET",    "/api/v1/audit",               "/api/v1/audit?limit=2",          NULL, B(ADMIN) | B(AUDITOR), 0},
+    {"GET",    "/api/v1/audit/verify",        "/api/v1/audit/verify",           NULL, B(ADMIN) | B(AUDITOR), 0},
+};
+/* clang-format on */
+#define NMATRIX (sizeof matrix / sizeof matrix[0])
+
+#define OTHER_USCC_17 "91440101MA59ZZZZZ"
+#define OTHER_CITY "440100"
+#define OTHER_BANK "ccb-gd"
+
+static th_server srv;
+static char own_uscc[19], other_uscc[19];
+static const char *const scopes[TU_ROLE_COUNT] = {own_uscc, "440300", "", "icbc-gd", "", ""};
+static char *tokens[TU_ROLE_COUNT];
+
+static const char *method_of(int m) {
+    return m == TU_M_GET ? "GET" : m == TU_M_POST ? "POST" : m == TU_M_PUT ? "PUT" : m == TU_M_PATCH ? "PATCH" : "DELETE";
+}
+
+static void user_name(int role, char *buf, size_t n) { snprintf(buf, n, "u-%s", tu_role_name(role)); }
+
+static int setup(void **state) {
+    (void)state;
+    curl_global_init(CURL_GLOBAL_ALL);
+    memcpy(own_uscc, "91440300MA5D00001", 17);
+    own_uscc[17] = tu_uscc_check_char(own_uscc), own_uscc[18] = '\0';
+    memcpy(other_uscc, OTHER_USCC_17, 17);
+    other_uscc[17] = tu_uscc_check_char(other_uscc), other_uscc[18] = '\0';
+    th_init(&srv);
+    char name[64];
+    for (int r = 0; r < TU_ROLE_COUNT; r++) {
+        user_name(r, name, sizeof name);
+        if (th_user_add(&srv, name, tu_role_name(r), *scopes[r] ? scopes[r] : NULL, "matrixpassword") != 0) return -1;
+    }
+    if (th_user_add(&srv, "spare", "auditor", NULL, "sparepassword") != 0) return -1;
+    if (th_start(&srv, NULL, NULL) != 0) return -1;
+    for (int r = 0; r < TU_ROLE_COUNT; r++) {
+        user_name(r, name, sizeof name);
+        if (!(tokens[r] = th_login(&srv, name, "matrixpassword"))) return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    for (int r = 0; r < TU_ROLE_COUNT; r++) free(tokens[r]);
+    int rc = th_stop(&srv, SIGTERM);
+    th_cleanup(&srv);
+    curl_global_cleanup();
+    return rc;
+}
+
+static void test_matrix_covers_table(void **state) {
+    (void)state;
+    for (int i = 0; i < tu__route_count; i++) {
+        size_t k = 0;
+        while (k < NMATRIX && !(strcmp(matrix[k].pattern, tu__routes[i].pattern) == 0 &&
+                                strcmp(matrix[k].method, method_of(tu__routes[i].method)) == 0))
+            k++;
+        if (k == NMATRIX) fail_msg("route %s %s has no row in the role matrix", method_of(tu__routes[i].method), tu__routes[i].pattern);
+        unsigned want = tu__routes[i].roles == TU_PUBLIC ? PUBLIC : tu__routes[i].roles;
+        if (matrix[k].allowed != want) fail_msg("route %s %s: the matrix and the table disagree on roles", matrix[k].method, matrix[k].pattern);
+    }
+    for (size_t k = 0; k < NMATRIX; k++) {
+        int found = 0;
+        for (int i = 0; i < tu__route_count && !found; i++)
+            found = strcmp(matrix[k].pattern, tu__routes[i].pattern) == 0 && strcmp(matrix[k].method, method_of(tu__routes[i].method)) == 0;
+        if (!found) fail_msg("matrix row %s %s names no route", matrix[k].method, matrix[k].pattern);
+    }
+}
+
+/* Replaces "{own}" in the row's path with value. */
+static void concrete(const mrow *m, const char *value, char *out, size_t n) {
+    const char *p = strstr(m->path, "{own}");
+    if (!p) snprintf(out, n, "%s", m->path);
+    else snprintf(out, n, "%.*s%s%s", (int)(p - m->path), m->path, value, p + 5);
+}
+
+static const char *other_scope(int role) {
+    return role == TU_ROLE_ENTERPRISE ? other_uscc : role == TU_ROLE_CITY_OFFICIAL ? OTHER_CITY : OTHER_BANK;
+}
+
+static void check(const mrow *m, int role, const char *path, int expect_allowed) {
+    char name[64], *fresh = NULL;
+    const char *tok = role < 0 ? NULL : tokens[role];
+    if (role >= 0 && m->fresh) {
+        user_name(role, name, sizeof name);
+        tok = fresh = th_login(&srv, name, "matrixpassword");
+        assert_non_null(fresh);
+    }
+    th_resp r;
+    long st = th_req(&srv, m->method, path, tok, m->body, NULL, &r);
+    const char *who = role < 0 ? "anonymous" : tu_role_name(role);
+    if (expect_allowed && (st == 401 || st == 403 || st >= 500 || st == 0))
+        fail_msg("%s %s as %s: refused or failed (%ld %s)", m->method, path, who, st, r.body ? r.body : "");
+    if (!expect_allowed) {
+        long want = role < 0 ? 401 : 403;
+        if (st != want || strcmp(th_error_code(&r), role < 0 ? "unauthenticated" : "forbidden") != 0)
+            fail_msg("%s %s as %s: LEAK or wrong refusal, got %ld (want %ld) %s", m->method, path, who, st, want,
+                     r.body ? r.body : "");
+    }
+    th_resp_free(&r);
+    free(fresh);
+}
+
+static void test_role_matrix(void **state) {
+    (void)state;
+    char path[512];
+    for (size_t k = 0; k < NMATRIX; k++) {
+        const mrow *m = &matrix[k];
+        concrete(m, "x", path, sizeof path);
+        check(m, -1, path, m->allowed == PUBLIC);
+        for (int role = 0; role < TU_ROLE_COUNT; role++) {
+            int allowed = m->allowed == PUBLIC || (m->allowed & TU_ROLE_BIT(role));
+            int scoped = *scopes[role] != '\0';
+            concrete(m, scoped ? scopes[role] : own_uscc, path, sizeof path);
+            check(m, role, path, allowed);
+            if (!strstr(m->path, "{own}")) continue;
+            concrete(m, scoped ? other_scope(role) : other_uscc, path, sizeof path);
+            check(m, role, path, allowed && !scoped); /* scoped roles never reach others' resources */
+        }
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matrix_covers_table),
+        cmocka_unit_test(test_role_matrix),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
