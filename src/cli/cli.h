@@ -61,5 +61,9 @@ TU_CMD(explain);
 TU_CMD(rules);
 TU_CMD(match);
 TU_CMD(policies_for);
+TU_CMD(project);
+TU_CMD(quota);
+TU_CMD(award);
+TU_CMD(loan);
 
 #endif

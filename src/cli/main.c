@@ -20,6 +20,10 @@ static const tu_command commands[] = {
     {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
     {"match", tu_cmd_match, "count (and list) the enterprises that qualify for a rule"},
     {"policies-for", tu_cmd_policies_for, "the policies one enterprise qualifies for, nearly or undecided"},
+    {"project", tu_cmd_project, "declare upgrade projects and move them through review"},
+    {"quota", tu_cmd_quota, "the land-use quota ledger: allocate, reserve, advance, settle"},
+    {"award", tu_cmd_award, "awards from a policy's benefit formula: compute, apply, adjust, pay"},
+    {"loan", tu_cmd_loan, "banks' loan products for projects"},
 };
 
 static void usage(FILE *f) {

@@ -1,0 +1,33 @@
+/* app_int.h — shared inside app/ only.
+ *
+ * tu__app_tx: run a use case inside one write transaction (BEGIN IMMEDIATE on SQLite), retrying
+ * while the database is busy, rolling back on any error. Checks and writes inside fn see a stable database:
+ * no other writer can move a balance between the check and the write. */
+#ifndef TU_APP_APP_INT_H
+#define TU_APP_APP_INT_H
+
+#include "core/error.h"
+#include <jansson.h>
+
+#include "app/caller.h"
+#include "store/project.h"
+#include "store/store.h"
+
+/* Runs fn(s, ctx, err) in a transaction; commits when it returns TU_OK. Returns fn's or the store's code. */
+int tu__app_tx(tu_store *s, int (*fn)(tu_store *s, void *ctx, tu_err *err), void *ctx, tu_err *err);
+
+/* Records one write in the audit trail (audit.h) as the caller, inside the open transaction. */
+int tu__audit(tu_store *s, const tu_caller *c, const char *action, const char *target, const json_t *before,
+              const json_t *after, tu_err *err);
+
+/* Appends a workflow event (also audited as "project.<action>") (who, when, from -> to, action, comment) for a project.
+ */
+int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to, const char *action, const tu_caller *a,
+                      int32_t day, const char *comment, tu_err *err);
+
+/* Inside a transaction: moves every reservation the project holds (any year) to used ("use") or back to available
+ * ("release"). The workflow calls it on start (use) and on reject (release). */
+int tu__quota_close_project(tu_store *s, const tu_caller *a, const tu_project *p, const char *kind, int32_t today,
+                            tu_err *err);
+
+#endif
