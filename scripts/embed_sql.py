@@ -6,20 +6,9 @@ Usage: embed_sql.py OUT.c FILE.sql...   The array type is declared in src/store/
 import os
 import sys
 
+from cgen import cstr, write
 
-def cstr(s):
-    out = []
-    for b in s.encode("utf-8"):
-        c = chr(b)
-        if c in '\\"':
-            out.append("\\" + c)
-        elif c == "\n":
-            out.append("\\n\"\n  \"")
-        elif 32 <= b < 127:
-            out.append(c)
-        else:
-            out.append("\\%03o" % b)
-    return '"' + "".join(out) + '"'
+
 
 
 def main():
@@ -35,11 +24,10 @@ def main():
         seen.add(version)
         with open(path, encoding="utf-8") as f:
             sql = f.read()
-        lines.append("  {%d, %s,\n  %s}," % (version, cstr(base[:-4]), cstr(sql)))
+        lines.append("  {%d, %s,\n  %s}," % (version, cstr(base[:-4]), cstr(sql, split_lines=True)))
     lines.append("};")
     lines.append("const int tu__migration_count = %d;" % len(files))
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    write(out, lines)
 
 
 if __name__ == "__main__":

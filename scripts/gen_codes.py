@@ -8,18 +8,9 @@ import csv
 import os
 import sys
 
+from cgen import cstr, write
 
-def cstr(s):
-    out = []
-    for b in s.encode("utf-8"):
-        c = chr(b)
-        if c in '\\"':
-            out.append("\\" + c)
-        elif 32 <= b < 127:
-            out.append(c)
-        else:
-            out.append("\\%03o" % b)
-    return '"' + "".join(out) + '"'
+
 
 
 def rows(path):
@@ -60,8 +51,7 @@ def main():
             n("large_revenue"), n("medium_revenue"), n("small_revenue")))
     lines.append("};")
     lines.append("const int tu__size_group_count = %d;" % len(sizes))
-    with open(out, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    write(out, lines)
 
 
 if __name__ == "__main__":

@@ -10,21 +10,8 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "../tmpdir.h"
 
-static char dir[64];
-
-static int setup(void **state) {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/techup-test-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void test_open_migrate_reopen(void **state) {
     (void)state;
@@ -83,5 +70,5 @@ int main(void) {
         cmocka_unit_test(test_open_migrate_reopen), cmocka_unit_test(test_bad_locations),
         cmocka_unit_test(test_transactions),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
