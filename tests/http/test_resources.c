@@ -57,7 +57,16 @@ static int setup(void **state) {
         th_user_add(&srv, "ent", "enterprise", own, "entpassword12") ||
         th_user_add(&srv, "aud", "auditor", NULL, "audpassword12"))
         return -1;
-    if (th_start(&srv, NULL, NULL) != 0) return -1;
+    char pols[192];
+    snprintf(pols, sizeof pols, "%s/policies.json", srv.dir);
+    FILE *f = fopen(pols, "w");
+    if (!f) return -1;
+    fputs("[{\"id\":11,\"title\":\"研发奖励\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"revenue\"},1000]},{\">=\":[{\"var\":\"rd_ratio\"},3]}]}},"
+          "{\"id\":12,\"title\":\"研发强度\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"rd_ratio\"},4]},{\">=\":[{\"var\":\"revenue\"},1000]}]}},"
+          "{\"id\":13,\"title\":\"节能\",\"rule\":{\"<\":[{\"var\":\"energy_tce\"},100]}}]", f);
+    fclose(f);
+    const char *args[] = {"--policies", pols, NULL};
+    if (th_start(&srv, args, NULL) != 0) return -1;
     prov = th_login(&srv, "prov", "provpassword1");
     city = th_login(&srv, "city", "citypassword1");
     ent = th_login(&srv, "ent", "entpassword12");
@@ -342,6 +351,88 @@ static void test_scope_leaks(void **state) {
     th_resp_free(&r);
 }
 
+/* eligible count of a rule for a caller (body may carry "city"). */
+static json_int_t eligible(const char *tok, const char *body) {
+    th_resp r;
+    req("POST", "/api/v1/rules/match", tok, body, 200, &r);
+    json_int_t n = json_integer_value(json_object_get(r.json, "eligible"));
+    th_resp_free(&r);
+    return n;
+}
+
+static void test_match_counts_follow_writes(void **state) {
+    (void)state;
+    const char *rule = "{\"text\":\"revenue >= 1200\"}", *rule_gz = "{\"text\":\"revenue >= 1200\",\"city\":\"440100\"}";
+    json_int_t all = eligible(prov, rule), gz_n = eligible(prov, rule_gz), sz_n = eligible(city, rule);
+    assert_true(all > 0 && gz_n > 0 && sz_n > 0);
+    assert_int_equal(all, gz_n + sz_n); /* the index holds these two cities only */
+    th_resp r;
+    req("POST", "/api/v1/rules/match", prov, rule, 200, &r);
+    json_t *bd = json_object_get(json_object_get(r.json, "breakdown"), "eligible");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(bd, "city"), "440100")), gz_n);
+    json_int_t sized = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(bd, "size"), k, v) sized += json_integer_value(v);
+    assert_int_equal(sized, all);
+    th_resp_free(&r);
+    /* a correction through the API is visible in the next count */
+    char u[19], path[128];
+    gz(27, u); /* revenue 1000 + 27 * 37 % 500 = 1499: eligible now */
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s", u);
+    req("PATCH", path, prov, "{\"values\":{\"revenue\":\"900\"}}", 200, &r);
+    th_resp_free(&r);
+    assert_int_equal(eligible(prov, rule), all - 1);
+    assert_int_equal(eligible(prov, rule_gz), gz_n - 1);
+    assert_int_equal(eligible(city, rule), sz_n); /* the city official sees its city only */
+    req("POST", "/api/v1/rules/match", city, rule_gz, 403, &r); /* ... and cannot ask for another */
+    th_resp_free(&r);
+    req("POST", "/api/v1/rules/match", ent, rule, 403, &r);
+    th_resp_free(&r);
+    req("POST", "/api/v1/rules/match", prov, "{\"text\":\"revenue >=\"}", 400, &r);
+    th_resp_free(&r);
+}
+
+static int has_policy(const json_t *list, json_int_t id) {
+    size_t i;
+    json_t *p;
+    json_array_foreach(list, i, p) if (json_integer_value(json_object_get(p, "id")) == id) return 1;
+    return 0;
+}
+
+static void test_enterprise_policies(void **state) {
+    (void)state;
+    char u[19], path[160];
+    sz(1, u); /* revenue 1037, rd_ratio 3.5, no energy figure */
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies", u);
+    th_resp r;
+    req("GET", path, ent, NULL, 200, &r);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "policies")), 3);
+    assert_true(has_policy(json_object_get(r.json, "eligible"), 11));
+    json_t *near = json_object_get(r.json, "near_miss");
+    assert_true(has_policy(near, 12));
+    assert_true(has_policy(json_object_get(r.json, "unknown"), 13));
+    json_t *p12 = json_array_get(near, 0);
+    assert_string_equal(jstr(json_object_get(p12, "explanation"), "outcome"), "not_eligible");
+    json_t *zh = json_object_get(json_object_get(p12, "sentences"), "zh");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(zh); i++) found |= strstr(json_string_value(json_array_get(zh, i)), "研发投入占比") != NULL;
+    assert_true(found);
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?explain=0", u);
+    req("GET", path, city, NULL, 200, &r);
+    assert_null(json_object_get(json_array_get(json_object_get(r.json, "eligible"), 0), "explanation"));
+    th_resp_free(&r);
+    sz(2, u);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies", u);
+    req("GET", path, ent, NULL, 403, &r);
+    th_resp_free(&r);
+    gz(N_SZ + 3, u);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies", u);
+    req("GET", path, city, NULL, 403, &r);
+    th_resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_probe),
@@ -352,6 +443,8 @@ int main(void) {
         cmocka_unit_test(test_validate_positions),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_scope_leaks),
+        cmocka_unit_test(test_match_counts_follow_writes),
+        cmocka_unit_test(test_enterprise_policies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
