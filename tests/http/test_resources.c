@@ -177,7 +177,7 @@ static void test_search_filters_and_reach(void **state) {
 /* Walks every page of `query` (7 per page); inserts `insert` rows after the first page. Records each USCC seen
  * in seen[] (index = the number in the USCC) and fails on a repeat. Returns the number of rows seen. */
 static int walk(const char *query, int insert_first, int insert_count, char *seen, size_t nseen) {
-    char path[512], cursor[512] = "";
+    char path[1100], cursor[512] = "";
     int rows = 0, page = 0;
     for (;;) {
         snprintf(path, sizeof path, "/api/v1/enterprises?limit=7&%s%s%s", query, cursor[0] ? "&cursor=" : "", cursor);
