@@ -1,7 +1,7 @@
 // portal.test.mjs — the portal in a real browser against a real server (run by `make test` via meson).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { check, openPage, startBrowser, startServer } from './harness.mjs';
+import { check, login as loginAt, openPage, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -16,12 +16,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function login(page, name, password) {
-  await page.goto(`${server.url}/#/login`);
-  await page.getByLabel(/用户名|User name/).fill(name);
-  await page.getByLabel(/密码|Password/).fill(password);
-  await page.getByRole('button', { name: /登录|Log in/ }).click();
-}
+const login = (page, name, password) => loginAt(page, server.url, name, password);
 
 test('the login page is in Chinese by default and accessible', async () => {
   const page = await openPage(browser, `${server.url}/#/login`);
@@ -43,6 +38,8 @@ test('a wrong password is refused with a message', async () => {
 test('an admin logs in, sees the account, switches to English', async () => {
   const page = await openPage(browser, `${server.url}/#/login`);
   await login(page, 'admin1', 'correct horse battery');
+  await page.getByRole('heading', { name: '用户管理' }).waitFor(); // an admin's home
+  await page.getByRole('link', { name: '我的账户' }).click();
   await page.locator('#me-role').getByText('系统管理员').waitFor();
   await check(page, 'me-zh');
   await page.getByLabel('语言').selectOption('en');
@@ -50,6 +47,11 @@ test('an admin logs in, sees the account, switches to English', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('#me-role').textContent(), 'Administrator');
   await check(page, 'me-en');
+  await page.reload();
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  assert.equal(await page.getByLabel('Language').inputValue(), 'en', 'the choice is remembered');
+  await page.getByLabel('Language').selectOption('zh-CN');
+  await page.getByRole('heading', { name: '我的账户' }).waitFor();
   await page.context().close();
 });
 

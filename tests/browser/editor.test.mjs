@@ -1,0 +1,71 @@
+// editor.test.mjs — an official writes a rule: a bad rule shows its error with a caret under the column;
+// a good one shows the live match count and the impact charts by city, division and size.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { check, login, openPage, startBrowser } from './harness.mjs';
+import { startProvince } from './province.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startProvince({ users: [{ name: 'prov1', role: 'provincial_official', password: 'official password 1' }] });
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const count = async (page) => Number((await page.locator('#match-count').textContent()).match(/([\d,]+)/)[1].replace(/,/g, ''));
+
+test('an official sees the caret for a bad rule, then a live count and charts', async () => {
+  const page = await openPage(browser, server.url);
+  await login(page, server.url, 'prov1', 'official password 1');
+  await page.getByRole('heading', { name: '规则编辑器' }).waitFor();
+  const text = page.getByLabel('申报条件（可读规则语法）');
+
+  await text.fill('industry_section == "C"\n  and revenue >= >= 2000');
+  const err = page.locator('#rule-error');
+  await err.getByText(/第 2 行第 \d+ 列/).waitFor();
+  const caret = await err.locator('.caret-pad').textContent();
+  const col = Number((await err.locator('p').textContent()).match(/第 2 行第 (\d+) 列/)[1]);
+  assert.equal([...caret].length, col - 1, 'the caret stands under the column');
+  assert.equal(await text.getAttribute('aria-invalid'), 'true');
+  await check(page, 'editor-error');
+
+  await text.fill('industry_section == "C"');
+  await page.locator('#rule-ok').waitFor();
+  await page.locator('#match-count').getByText(/符合条件的企业/).waitFor();
+  const manufacturers = await count(page);
+  assert.ok(manufacturers > 0, 'manufacturers exist in the province');
+
+  await text.pressSequentially(' and revenue >= 2000', { delay: 20 });
+  await page.waitForFunction((n) => {
+    const m = document.querySelector('#match-count')?.textContent.match(/([\d,]+)/);
+    return m && Number(m[1].replace(/,/g, '')) < n;
+  }, manufacturers);
+  const big = await count(page);
+  assert.ok(big > 0 && big < manufacturers, 'the count follows the rule as it is typed');
+
+  for (const id of ['chart-city', 'chart-division', 'chart-size']) await page.locator(`#${id} canvas`).waitFor();
+  await page.locator('#chart-city summary').click();
+  assert.ok(await page.locator('#chart-city tbody tr').count() > 0, 'the chart\'s numbers are in a table');
+  await check(page, 'editor-charts');
+
+  await page.getByLabel('语言').selectOption('en');
+  await page.locator('#match-count').getByText(/Matching enterprises/).waitFor();
+  await check(page, 'editor-en');
+  await page.context().close();
+});
+
+test('the editor works on a phone', async () => {
+  const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
+  await login(page, server.url, 'prov1', 'official password 1');
+  await page.locator('#match-count').getByText(/符合条件的企业/).waitFor();
+  await page.locator('#chart-size canvas').waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), false);
+  await check(page, 'editor-phone');
+  await page.context().close();
+});

@@ -1,0 +1,123 @@
+// pages/editor.js — the officials' rule editor: the readable rule syntax in a textarea, checked as one types.
+// Quiet for 300 ms, the text goes to POST /rules/validate; an error is shown with its line and a caret under
+// its column; a valid rule then goes to POST /rules/match (the live count and the impact by city, division and
+// size, drawn with ECharts). Each keystroke aborts the
+// requests of the previous one, so a late answer never overwrites a newer one.
+import { api, isAbort } from '../api.js';
+import { barChart } from '../charts.js';
+import { h } from '../dom.js';
+import { currentLang, t } from '../i18n.js';
+import { debounce, errorText, fmt } from '../ui.js';
+
+const EXAMPLE = 'industry_section == "C"\n  and revenue >= 2000\n  and ("specialized_sme" in tags or "high_tech" in tags)';
+const DRAFT_KEY = 'techup.rule-draft';
+
+// What POST /rules/validate found: {error, warnings}. A syntax error comes in errors[] with its line, column
+// and the server's caret; a rule that parses but fails the static checks has issues of severity "error".
+function diagnostics(res) {
+  const issues = (res && res.issues) || [];
+  const msg = (i) => (i.text ? `${i.message} (${i.text})` : i.message);
+  const parse = (res && res.errors && res.errors[0]) || null;
+  const bad = issues.find((i) => i.severity === 'error');
+  const error = parse ? { line: parse.line || 0, col: parse.column || 0, message: parse.message || '' }
+    : bad ? { line: 0, col: 0, message: msg(bad) }
+      : res && res.ok === false ? { line: 0, col: 0, message: t('editor.invalid') } : null;
+  return { error, warnings: issues.filter((i) => i.severity === 'warning').map(msg) };
+}
+
+// The offending line with a caret under the column. The caret row repeats the line's text up to the column,
+// invisible, so the caret lands under the right character whatever the widths of the characters before it.
+function caretView(text, err) {
+  const lines = text.split('\n');
+  const line = lines[err.line - 1];
+  const box = h('div', { class: 'rule-error', id: 'rule-error', role: 'alert' },
+    h('p', { class: 'error' }, err.line ? t('editor.error_at', { line: err.line, col: err.col, message: err.message }) : t('editor.error', { message: err.message })));
+  if (line !== undefined && err.col > 0) {
+    const chars = [...line];
+    box.append(h('pre', { class: 'caret', 'aria-hidden': 'true' },
+      h('span', {}, line), '\n',
+      h('span', { class: 'caret-pad' }, chars.slice(0, err.col - 1).join('')), h('span', { class: 'caret-mark' }, '^')));
+  }
+  return box;
+}
+
+function items(list, labelOf) {
+  if (!list) return [];
+  const arr = Array.isArray(list) ? list : Object.entries(list).map(([key, count]) => ({ key, count }));
+  return arr.map((x) => ({ label: labelOf(x), count: x.count ?? x.n ?? 0 })).sort((a, b) => b.count - a.count);
+}
+
+function groupLabel(x, prefix) {
+  const en = currentLang() === 'en';
+  const name = en ? x.label_en || x.name_en : x.label_zh || x.name_zh;
+  if (name) return name;
+  if (x.label || x.name) return x.label || x.name;
+  const key = String(x.key ?? x.code ?? x.value ?? '');
+  const known = prefix ? t(`${prefix}.${key}`) : key;
+  return known === `${prefix}.${key}` ? key : known;
+}
+
+export default {
+  path: '#/rules',
+  nav: 'nav.editor',
+  roles: ['city_official', 'provincial_official'],
+  render({ signal }) {
+    const text = h('textarea', { id: 'rule-text', name: 'rule', rows: '8', spellcheck: 'false', autocapitalize: 'off',
+      autocomplete: 'off', 'aria-describedby': 'rule-hint rule-status' });
+    text.value = localStorage.getItem(DRAFT_KEY) ?? EXAMPLE;
+    const status = h('div', { id: 'rule-status', 'aria-live': 'polite' });
+    const count = h('p', { id: 'match-count', class: 'count', 'aria-live': 'polite' });
+    const charts = [barChart('chart-city', 'editor.by_city'), barChart('chart-division', 'editor.by_division'), barChart('chart-size', 'editor.by_size')];
+    const chartsBox = h('div', { class: 'charts', hidden: true }, charts.map((c) => c.el));
+    let inflight = null;
+
+    async function run() {
+      if (inflight) inflight.abort();
+      inflight = new AbortController();
+      const sig = inflight.signal;
+      const src = text.value;
+      localStorage.setItem(DRAFT_KEY, src);
+      if (!src.trim()) {
+        status.replaceChildren(h('p', { class: 'muted' }, t('editor.empty')));
+        count.textContent = '';
+        chartsBox.hidden = true;
+        text.removeAttribute('aria-invalid');
+        return;
+      }
+      status.replaceChildren(h('p', { class: 'muted' }, t('editor.checking')));
+      try {
+        const { error, warnings } = diagnostics(await api('POST', '/rules/validate', { text: src }, { signal: sig }));
+        if (error) {
+          text.setAttribute('aria-invalid', 'true');
+          status.replaceChildren(caretView(src, error));
+          count.textContent = '';
+          return;
+        }
+        text.removeAttribute('aria-invalid');
+        status.replaceChildren(h('p', { class: 'ok', id: 'rule-ok' }, `✓ ${t('editor.valid')}`),
+          warnings.length ? h('ul', { class: 'warn', id: 'rule-warnings' }, warnings.map((w) => h('li', {}, w))) : '');
+        const m = await api('POST', '/rules/match', { text: src }, { signal: sig });
+        count.textContent = t('editor.count', { count: fmt(m.count ?? m.matched ?? 0), total: fmt(m.total ?? m.scanned ?? '—') });
+        chartsBox.hidden = false;
+        charts[0].update(items(m.by_city, (x) => groupLabel(x, '')));
+        charts[1].update(items(m.by_division, (x) => groupLabel(x, '')));
+        charts[2].update(items(m.by_size, (x) => groupLabel(x, 'size')));
+      } catch (e) {
+        if (!isAbort(e)) status.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e)));
+      }
+    }
+
+    const later = debounce(run, 300);
+    text.addEventListener('input', later);
+    signal.addEventListener('abort', () => {
+      later.cancel();
+      if (inflight) inflight.abort();
+      charts.forEach((c) => c.dispose());
+    });
+    run();
+    return h('section', { class: 'editor' }, h('h1', {}, t('editor.title')),
+      h('label', { for: 'rule-text' }, t('editor.rule')),
+      h('p', { id: 'rule-hint', class: 'hint' }, t('editor.hint')),
+      text, status, count, chartsBox);
+  },
+};
