@@ -43,7 +43,7 @@ int tu_app_on_enterprise_change(tu_ent_change_fn fn, void *ctx) {
 
 void tu_app_enterprise_subscribers_clear(void) { nsubscribers = 0; }
 
-static void notify(const int64_t *ids, const tu_ent *ents, size_t n) {
+void tu__app_enterprises_changed(const int64_t *ids, const tu_ent *ents, size_t n) {
     for (int i = 0; i < nsubscribers && n; i++) subscribers[i].fn(subscribers[i].ctx, ids, ents, n);
 }
 
@@ -280,8 +280,8 @@ static int flush(importer *im, int finished) {
         return rc;
     }
     if (!strict) {
-        notify(im->ids, im->batch, im->nbatch);
-        notify(im->upd_ids, im->upd, im->nupd);
+        tu__app_enterprises_changed(im->ids, im->batch, im->nbatch);
+        tu__app_enterprises_changed(im->upd_ids, im->upd, im->nupd);
     } else if (nsubscribers && !im->rejected) {
         rc = keep_ids_for_strict(im, im->ids, im->nbatch);
         if (!rc) rc = keep_ids_for_strict(im, im->upd_ids, im->nupd);
@@ -463,7 +463,7 @@ static int notify_strict(importer *im) {
     for (size_t i = 0; i < im->nall && !rc; i++) {
         im->ids[n] = im->all_ids[i];
         rc = tu_store_ent_get_by_id(im->s, im->ids[n], &im->batch[n], NULL, im->err);
-        if (++n == (size_t)im->batch_cap || i + 1 == im->nall) notify(im->ids, im->batch, n), n = 0;
+        if (++n == (size_t)im->batch_cap || i + 1 == im->nall) tu__app_enterprises_changed(im->ids, im->batch, n), n = 0;
     }
     return rc;
 }

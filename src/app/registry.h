@@ -54,6 +54,8 @@ typedef void (*tu_ent_change_fn)(void *ctx, const int64_t *ids, const tu_ent *en
 #define TU_APP_MAX_SUBSCRIBERS 8
 /* Adds a subscriber. Returns TU_OK, or TU_ELIMIT when TU_APP_MAX_SUBSCRIBERS are registered. */
 int tu_app_on_enterprise_change(tu_ent_change_fn fn, void *ctx);
+/* Calls every subscriber (for the use cases of app/ that write enterprises, after their commit). */
+void tu__app_enterprises_changed(const int64_t *ids, const tu_ent *ents, size_t n);
 /* Removes every subscriber (tests, shutdown). */
 void tu_app_enterprise_subscribers_clear(void);
 

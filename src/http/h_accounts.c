@@ -14,7 +14,11 @@ static json_t *user_json(const tu_user *u) {
                      "updated_at", u->updated_at);
 }
 
-static tu_actor actor_of(const tu_req *r) { return (tu_actor){r->who.user_id, r->who.username, r->rid}; }
+/* The caller as login and the session probe show it. */
+static json_t *principal_json(const tu_principal *w) {
+    return json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)w->user_id, "username", w->username, "role",
+                     tu_role_name(w->role), "scope", w->scope);
+}
 
 static long now_s(void) {
     struct timespec ts;
@@ -52,9 +56,8 @@ int tu_h_session_create(tu_req *r, tu_err *err) {
     r->authed = 1;
     int max_age = r->cfg->session_hours * 3600;
     tu_reply_set_cookie(r, token, max_age);
-    json_t *body = json_pack("{s:s,s:s,s:i,s:{s:I,s:s,s:s,s:s}}", "token", token, "token_type", "Bearer",
-                             "expires_in", max_age, "user", "id", (json_int_t)r->who.user_id, "username",
-                             r->who.username, "role", tu_role_name(r->who.role), "scope", r->who.scope);
+    json_t *body = json_pack("{s:s,s:s,s:i,s:o}", "token", token, "token_type", "Bearer", "expires_in", max_age,
+                             "user", principal_json(&r->who));
     return tu_reply_json(r, 201, body);
 }
 
@@ -181,7 +184,7 @@ int tu_h_users_create(tu_req *r, tu_err *err) {
     if (!rc) rc = tu_req_body_str(r, "password", TU_PASSWORD_MAX + 1, &password, err);
     if (!rc) rc = role_member(r, -1, &role, err);
     if (!rc) rc = opt_str(r, "scope", "", &scope, err);
-    tu_actor a = actor_of(r);
+    tu_actor a = tu_req_actor(r);
     int64_t id = 0;
     if (!rc) rc = tu_user_create(r->store, &a, username, role, scope, password, &id, err);
     tu_user u;
@@ -203,7 +206,7 @@ int tu_h_users_update(tu_req *r, tu_err *err) {
     int rc = tu_req_param_id(r, "id", &id, err);
     if (!rc) rc = tu_user_get(r->store, id, &u, err);
     if (rc) return rc;
-    tu_actor a = actor_of(r);
+    tu_actor a = tu_req_actor(r);
     json_t *dis = json_object_get(r->json, "disabled");
     if (dis && !json_is_boolean(dis)) return tu_err_set(err, TU_EVALIDATION, "'disabled' must be true or false");
     if (json_object_get(r->json, "role") || json_object_get(r->json, "scope")) {
@@ -226,7 +229,20 @@ int tu_h_users_password(tu_req *r, tu_err *err) {
     const char *pw;
     int rc = tu_req_param_id(r, "id", &id, err);
     if (!rc) rc = tu_req_body_str(r, "password", TU_PASSWORD_MAX + 1, &pw, err);
-    tu_actor a = actor_of(r);
+    tu_actor a = tu_req_actor(r);
     if (!rc) rc = tu_user_reset_password(r->store, &a, id, pw, err);
     return rc ? rc : tu_reply_raw(r, 204, NULL, "", 0);
+}
+
+/* The portal's probe: who is logged in, without a 401 for anonymous visitors (a bad or expired credential is
+ * the same as none). */
+int tu_h_session_get(tu_req *r, tu_err *err) {
+    (void)err;
+    tu_err ignored = {0};
+    if (tu__authenticate(r, &ignored) != TU_OK) {
+        memset(&r->who, 0, sizeof r->who);
+        r->authed = 0;
+        return tu_reply_json(r, 200, json_pack("{s:b}", "authenticated", 0));
+    }
+    return tu_reply_json(r, 200, json_pack("{s:b,s:o}", "authenticated", 1, "user", principal_json(&r->who)));
 }

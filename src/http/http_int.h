@@ -21,7 +21,8 @@ typedef enum {
     TU_SCOPE_NONE = 0,   /* the role check is enough */
     TU_SCOPE_ENTERPRISE, /* path param "uscc": enterprise = own, city official = own city, others by role */
     TU_SCOPE_CITY,       /* path param "city": city official = own city */
-    TU_SCOPE_BANK        /* path param "bank": bank officer = own bank */
+    TU_SCOPE_BANK,       /* path param "bank": bank officer = own bank */
+    TU_SCOPE_BODY_USCC   /* as TU_SCOPE_ENTERPRISE for the "uscc" member of the JSON body (read first) */
 } tu_scope_kind;
 
 typedef struct tu_req tu_req;
@@ -94,6 +95,8 @@ const char *tu_req_header(tu_req *r, const char *name);
 const char *tu_req_query(tu_req *r, const char *name);
 /* Reads a required string member of the body (1..max bytes) or fails with TU_EVALIDATION naming it. */
 int tu_req_body_str(tu_req *r, const char *key, size_t max, const char **out, tu_err *err);
+/* The caller as the audit trail names it (user, request id). */
+tu_actor tu_req_actor(const tu_req *r);
 /* Parses a path parameter as a positive int64 (TU_ENOTFOUND when it is not one). */
 int tu_req_param_id(tu_req *r, const char *name, int64_t *out, tu_err *err);
 /* Paging query: limit (1..500, default 50), cursor (opaque), sort (one of `sorts`, "-" prefix = descending). */
@@ -108,6 +111,10 @@ int tu_req_page(tu_req *r, const char *const *sorts, tu_page *p, tu_err *err);
 int tu_reply_page(tu_req *r, json_t *items, const char *last_key);
 /* Opaque cursor text for a key (base64url); buf of 400 bytes. */
 void tu_cursor_encode(const char *key, char *buf, size_t n);
+
+/* Authenticates the request's credential (routes.c): TU_OK with r->who and r->authed set, or TU_EAUTH. Public
+ * routes call it to learn who is asking without refusing anyone. */
+int tu__authenticate(tu_req *r, tu_err *err);
 
 /* Dispatch: the route table's enforcement point (routes.c). Returns 0, or -1 when the connection must close. */
 int tu__dispatch(tu_req *r);
@@ -139,5 +146,12 @@ int tu_h_keys_create(tu_req *r, tu_err *err);
 int tu_h_keys_delete(tu_req *r, tu_err *err);
 int tu_h_audit_list(tu_req *r, tu_err *err);
 int tu_h_audit_verify(tu_req *r, tu_err *err);
+int tu_h_session_get(tu_req *r, tu_err *err);
+int tu_h_catalog(tu_req *r, tu_err *err);
+int tu_h_ent_list(tu_req *r, tu_err *err);
+int tu_h_ent_get(tu_req *r, tu_err *err);
+int tu_h_ent_patch(tu_req *r, tu_err *err);
+int tu_h_rules_validate(tu_req *r, tu_err *err);
+int tu_h_rules_explain(tu_req *r, tu_err *err);
 
 #endif

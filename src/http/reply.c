@@ -57,7 +57,7 @@ void tu_reply_set_cookie(tu_req *r, const char *token, int max_age) {
 }
 
 int tu_reply_json(tu_req *r, int status, json_t *body) {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
     if (!text) {
         static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
@@ -109,6 +109,8 @@ int tu_req_body_str(tu_req *r, const char *key, size_t max, const char **out, tu
     *out = json_string_value(v);
     return TU_OK;
 }
+
+tu_actor tu_req_actor(const tu_req *r) { return (tu_actor){r->who.user_id, r->who.username, r->rid}; }
 
 int tu_req_param_id(tu_req *r, const char *name, int64_t *out, tu_err *err) {
     char buf[24];

@@ -2,22 +2,31 @@
  * scopes are enforced for every route. A handler only runs after its row's checks have passed.
  *
  * To add a route: one row here (method, pattern, roles, scope, body, handler, summary), the path in
- * docs/openapi.yaml, and a row in the role matrix of tests/http/test_api.c (both checked by tests).
+ * docs/openapi.yaml, and a row in the role matrix of tests/http/test_routes.c (both checked by tests).
+ *
+ * Enterprise data: enterprise users reach only their own enterprise, city officials those of their city; a
+ * resource outside the caller's reach is refused with 403 whether or not it exists (no existence leak), while
+ * province-wide roles get 404 for an unknown USCC. Bank officers and admins do not read enterprise data.
  */
 #include <string.h>
 
+#include "app/enterprises.h"
 #include "core/log.h"
 #include "http/body.h"
 #include "http/http_int.h"
 
 #define ANY TU_ROLES_ALL
 #define R(x) TU_ROLE_BIT(TU_ROLE_##x)
+#define ENT_READERS (R(ENTERPRISE) | R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL) | R(AUDITOR))
+#define OFFICIALS (R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL))
+#define ENT TU_SCOPE_ENTERPRISE
 
 /* clang-format off */
 const tu_route tu__routes[] = {
     /* method      pattern                          roles              scope          body handler               summary */
     {TU_M_GET,    "/healthz",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_healthz,         "liveness and database health"},
     {TU_M_GET,    "/metrics",                      TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_metrics,         "Prometheus metrics"},
+    {TU_M_GET,    "/api/v1/session",               TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_session_get,     "who is logged in (never 401)"},
     {TU_M_POST,   "/api/v1/session",               TU_PUBLIC,         TU_SCOPE_NONE, 1, tu_h_session_create,  "log in (password) and open a session"},
     {TU_M_DELETE, "/api/v1/session",               ANY,               TU_SCOPE_NONE, 0, tu_h_session_delete,  "log out"},
     {TU_M_GET,    "/api/v1/me",                    ANY,               TU_SCOPE_NONE, 0, tu_h_me,              "the caller's account"},
@@ -32,6 +41,12 @@ const tu_route tu__routes[] = {
     {TU_M_PUT,    "/api/v1/users/{id}/password",   R(ADMIN),          TU_SCOPE_NONE, 1, tu_h_users_password,  "reset a user's password"},
     {TU_M_GET,    "/api/v1/audit",                 R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_list,  "the audit trail (paged)"},
     {TU_M_GET,    "/api/v1/audit/verify",          R(ADMIN) | R(AUDITOR), TU_SCOPE_NONE, 0, tu_h_audit_verify, "check the audit hash chain"},
+    {TU_M_GET,    "/api/v1/catalog",               TU_PUBLIC,         TU_SCOPE_NONE, 0, tu_h_catalog,         "the attribute and tag catalog"},
+    {TU_M_GET,    "/api/v1/enterprises",           ENT_READERS,       TU_SCOPE_NONE, 0, tu_h_ent_list,        "search enterprises (paged)"},
+    {TU_M_GET,    "/api/v1/enterprises/{uscc}",    ENT_READERS,       ENT,           0, tu_h_ent_get,         "one enterprise, each value with its source"},
+    {TU_M_PATCH,  "/api/v1/enterprises/{uscc}",    OFFICIALS,         ENT,           1, tu_h_ent_patch,       "correct values of an enterprise"},
+    {TU_M_POST,   "/api/v1/rules/validate",        ANY,               TU_SCOPE_NONE, 1, tu_h_rules_validate,  "static checks of a rule"},
+    {TU_M_POST,   "/api/v1/rules/explain",         ENT_READERS,       TU_SCOPE_BODY_USCC, 1, tu_h_rules_explain, "why an enterprise meets a rule or not"},
 };
 /* clang-format on */
 const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);
@@ -84,7 +99,7 @@ static int cross_origin_write(tu_req *r) {
     return !o || strcmp(o + 3, host) != 0;
 }
 
-static int authenticate(tu_req *r, tu_err *err) {
+int tu__authenticate(tu_req *r, tu_err *err) {
     int by_cookie;
     const char *tok = credential(r, &by_cookie);
     if (!tok) return tu_err_set(err, TU_EAUTH, "log in first (session cookie or Authorization: Bearer)");
@@ -95,21 +110,49 @@ static int authenticate(tu_req *r, tu_err *err) {
     return TU_OK;
 }
 
-/* Scope of the caller over the resource named by the route's path parameter. Roles with province-wide reach
- * (provincial official, auditor, admin) pass; scoped roles must own the resource. */
+/* Whether a scoped role reaches enterprise `uscc`: its own (enterprise user) or one of its city (city official,
+ * which needs the registry). Anything not provably in reach, unknown USCCs included, is refused. */
+static int enterprise_in_reach(tu_req *r, const char *uscc, tu_err *err) {
+    if (r->who.role == TU_ROLE_ENTERPRISE) return strcmp(uscc, r->who.scope) == 0;
+    if (r->who.role != TU_ROLE_CITY_OFFICIAL) return 0;
+    tu_ent e;
+    tu_err lookup = {0};
+    int rc = tu_store_ent_get_by_uscc(r->store, uscc, NULL, &e, NULL, &lookup);
+    if (rc && rc != TU_ENOTFOUND) return tu_err_set(err, rc, "%s", lookup.msg), -1;
+    return rc == TU_OK && tu_app_ent_in_reach(&r->who, &e);
+}
+
+/* The resource value a route's scope looks at: a path parameter or the body's "uscc". */
+static int scope_value(tu_req *r, const tu_route *rt, char *val, size_t n, tu_err *err) {
+    static const char *const param[] = {NULL, "uscc", "city", "bank", "uscc"};
+    if (rt->scope != TU_SCOPE_BODY_USCC) {
+        if (tu_params_get(&r->params, param[rt->scope], val, n) < 0)
+            return tu_err_set(err, TU_ENOTFOUND, "no such %s", param[rt->scope]);
+        return TU_OK;
+    }
+    const char *u;
+    int rc = tu_req_body_str(r, "uscc", n - 1, &u, err);
+    if (!rc) snprintf(val, n, "%s", u);
+    return rc;
+}
+
+/* Scope of the caller over the resource named by the route. Roles with province-wide reach (provincial
+ * official, auditor, admin) pass; scoped roles must own the resource. THE one place scopes are checked. */
 static int check_scope(tu_req *r, const tu_route *rt, tu_err *err) {
-    static const char *const param[] = {NULL, "uscc", "city", "bank"};
     if (rt->scope == TU_SCOPE_NONE) return TU_OK;
     char val[64];
-    if (tu_params_get(&r->params, param[rt->scope], val, sizeof val) < 0)
-        return tu_err_set(err, TU_ENOTFOUND, "no such %s", param[rt->scope]);
+    int rc = scope_value(r, rt, val, sizeof val, err);
+    if (rc) return rc;
     int role = r->who.role;
     if (role == TU_ROLE_PROVINCIAL_OFFICIAL || role == TU_ROLE_AUDITOR || role == TU_ROLE_ADMIN) return TU_OK;
     int own = 0;
-    if (rt->scope == TU_SCOPE_ENTERPRISE && role == TU_ROLE_ENTERPRISE) own = strcmp(val, r->who.scope) == 0;
-    else if (rt->scope == TU_SCOPE_CITY && role == TU_ROLE_CITY_OFFICIAL) own = strcmp(val, r->who.scope) == 0;
-    else if (rt->scope == TU_SCOPE_BANK && role == TU_ROLE_BANK_OFFICER) own = strcmp(val, r->who.scope) == 0;
-    /* TU_SCOPE_ENTERPRISE for a city official needs the enterprise's city: joins with the registry use case. */
+    if (rt->scope == TU_SCOPE_ENTERPRISE || rt->scope == TU_SCOPE_BODY_USCC) {
+        if ((own = enterprise_in_reach(r, val, err)) < 0) return err->code;
+    } else if (rt->scope == TU_SCOPE_CITY && role == TU_ROLE_CITY_OFFICIAL) {
+        own = strcmp(val, r->who.scope) == 0;
+    } else if (rt->scope == TU_SCOPE_BANK && role == TU_ROLE_BANK_OFFICER) {
+        own = strcmp(val, r->who.scope) == 0;
+    }
     return own ? TU_OK : tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
 }
 
@@ -123,21 +166,23 @@ static int read_body(tu_req *r, tu_err *err) {
 /* Runs the checks of route i in order: login, role, scope, body; then the handler. */
 static int run_route(tu_req *r, int i, tu_err *err) {
     const tu_route *rt = &tu__routes[i];
-    if (rt->roles != TU_PUBLIC || rt->fn == tu_h_healthz || rt->fn == tu_h_session_create) {
+    if (rt->roles != TU_PUBLIC || rt->fn == tu_h_healthz || rt->fn == tu_h_session_create ||
+        rt->fn == tu_h_session_get) {
         r->store = tu__server_store(r->srv, err);
         if (!r->store && rt->fn != tu_h_healthz) return err->code ? err->code : TU_ESTORE; /* healthz says 503 */
     }
     if (rt->roles != TU_PUBLIC) {
-        int rc = authenticate(r, err);
+        int rc = tu__authenticate(r, err);
         if (rc) return rc;
         if (!(rt->roles & TU_ROLE_BIT(r->who.role)))
             return tu_err_set(err, TU_EFORBIDDEN, "your role (%s) may not do this", tu_role_name(r->who.role));
+        if (rt->scope == TU_SCOPE_BODY_USCC && (rc = read_body(r, err)) != TU_OK) return rc;
         if ((rc = check_scope(r, rt, err)) != TU_OK) return rc;
     }
-    if (rt->body) {
+    if (rt->body && !r->json) {
         int rc = read_body(r, err);
         if (rc) return rc;
-    } else if (r->body_len > 0) {
+    } else if (!rt->body && r->body_len > 0) {
         return tu_err_set(err, TU_EINVAL, "this route takes no body");
     }
     return rt->fn(r, err);

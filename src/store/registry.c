@@ -76,6 +76,11 @@ int tu_store_ent_scan(tu_store *s, tu_ent_scan_fn fn, void *ctx, tu_err *err) {
     return OPS(s)->ent_scan(s->impl, fn, ctx, err);
 }
 
+int tu_store_ent_search(tu_store *s, const tu_ent_query *q, int limit, tu_ent_scan_fn fn, void *ctx, tu_err *err) {
+    if (limit < 1 || (unsigned)q->sort > TU_ENT_SORT_EMPLOYEES) return tu_err_set(err, TU_EINVAL, "bad search");
+    return OPS(s)->ent_search(s->impl, q, limit, fn, ctx, err);
+}
+
 int tu_store_value_source_set(tu_store *s, int64_t ent_id, int attr, int64_t source_id, tu_err *err) {
     const char *name = csv_attr_name(attr);
     if (!name) return tu_err_set(err, TU_EINVAL, "attribute %d is not a stored value", attr);

@@ -65,9 +65,31 @@ int tu_store_ent_count(tu_store *s, int64_t *n, tu_err *err);
 /* Largest id in use (0 when empty): the size of the match index's id space. */
 int tu_store_ent_max_id(tu_store *s, int64_t *max_id, tu_err *err);
 
-/* Called once per enterprise in id order; a non-zero return stops the scan and is returned by tu_store_ent_scan.
- * e is valid only during the call. */
+/* ---- search (API lists) ----
+ * Filters (each NULL/0 = any) combined with AND; results in keyset order of `sort` then id, so a cursor (the last
+ * row's sort value and id) stays valid while rows are inserted. Workload: an indexed id walk for the default sort;
+ * the other sorts and the substring filter scan the table (see docs/architecture.md). */
+typedef enum { TU_ENT_SORT_ID, TU_ENT_SORT_NAME, TU_ENT_SORT_REVENUE, TU_ENT_SORT_EMPLOYEES } tu_ent_sort;
+typedef struct tu_ent_query {
+    const char *name_part; /* substring of the name */
+    const char *uscc;      /* exact USCC */
+    uint32_t city;         /* city code */
+    const char *industry;  /* prefix of the industry code: "C", "C38", "C3811" */
+    const char *tag;       /* a tag name the enterprise holds */
+    tu_ent_sort sort;
+    int reverse;           /* 1: descending */
+    int after;             /* 1: start after (after_key, after_id) */
+    const char *after_text; /* TU_ENT_SORT_NAME */
+    int64_t after_num;      /* revenue/employees (missing = -1) */
+    int64_t after_id;
+} tu_ent_query;
+/* Called once per row found; e is valid only during the call. */
 typedef int (*tu_ent_scan_fn)(void *ctx, int64_t id, const tu_ent *e, int64_t source_id);
+/* Visits up to limit rows matching q in order. Returns TU_OK or a store error (or fn's non-zero return). */
+int tu_store_ent_search(tu_store *s, const tu_ent_query *q, int limit, tu_ent_scan_fn fn, void *ctx, tu_err *err);
+
+/* Scan: fn is called once per enterprise in id order; a non-zero return stops the scan and is returned by
+ * tu_store_ent_scan. e is valid only during the call. */
 /* Visits every enterprise in id order, inside one read snapshot. */
 int tu_store_ent_scan(tu_store *s, tu_ent_scan_fn fn, void *ctx, tu_err *err);
 

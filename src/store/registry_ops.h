@@ -19,6 +19,7 @@ struct tu_registry_ops {
     int (*ent_count)(void *impl, int64_t *n, tu_err *err);
     int (*ent_max_id)(void *impl, int64_t *max_id, tu_err *err);
     int (*ent_scan)(void *impl, tu_ent_scan_fn fn, void *ctx, tu_err *err);
+    int (*ent_search)(void *impl, const tu_ent_query *q, int limit, tu_ent_scan_fn fn, void *ctx, tu_err *err);
     int (*value_source_set)(void *impl, int64_t ent_id, const char *attr, int64_t source_id, tu_err *err);
     int (*value_source)(void *impl, int64_t ent_id, const char *attr, int64_t *source_id, tu_err *err);
     int (*import_find)(void *impl, const char *path, int64_t size, int64_t mtime, tu_import_run *out, tu_err *err);

@@ -37,6 +37,20 @@ static const char SQL_DROP_OVERRIDES[] = "DELETE FROM enterprise_value_source WH
 static const char SQL_GET_BY_USCC[] = "SELECT " ENT_COLUMNS " FROM enterprise WHERE uscc = ?1";
 static const char SQL_GET_BY_ID[] = "SELECT " ENT_COLUMNS " FROM enterprise WHERE id = ?1";
 static const char SQL_SCAN[] = "SELECT " ENT_COLUMNS " FROM enterprise ORDER BY id";
+/* Search: one statement per sort key and direction; ?1 name part, ?2 uscc, ?3 city, ?4 industry prefix, ?5 tag,
+ * ?6 = 1 to start after (?7 key, ?8 id), ?9 limit. A missing number sorts as -1. */
+#define SQL_SEARCH(key, cmp, dir)                                                                                \
+    "SELECT " ENT_COLUMNS " FROM enterprise WHERE (?1 IS NULL OR instr(name, ?1) > 0) "                          \
+    "AND (?2 IS NULL OR uscc = ?2) AND (?3 IS NULL OR city = ?3) "                                                \
+    "AND (?4 IS NULL OR substr(industry, 1, length(?4)) = ?4) "                                                   \
+    "AND (?5 IS NULL OR instr(';' || tags || ';', ';' || ?5 || ';') > 0) "                                      \
+    "AND (?6 = 0 OR (" key ", id) " cmp " (?7, ?8)) ORDER BY " key " " dir ", id " dir " LIMIT ?9"
+static const char *const SQL_SEARCH_BY[4][2] = {
+    {SQL_SEARCH("id", ">", "ASC"), SQL_SEARCH("id", "<", "DESC")},
+    {SQL_SEARCH("name", ">", "ASC"), SQL_SEARCH("name", "<", "DESC")},
+    {SQL_SEARCH("coalesce(revenue, -1)", ">", "ASC"), SQL_SEARCH("coalesce(revenue, -1)", "<", "DESC")},
+    {SQL_SEARCH("coalesce(employees, -1)", ">", "ASC"), SQL_SEARCH("coalesce(employees, -1)", "<", "DESC")},
+};
 static const char SQL_COUNT[] = "SELECT count(*) FROM enterprise";
 static const char SQL_MAX_ID[] = "SELECT coalesce(max(id), 0) FROM enterprise";
 static const char SQL_VS_SET[] =
@@ -320,18 +334,43 @@ static int query_int(void *impl, const char *sql, int64_t *out, tu_err *err) {
 static int sr_ent_count(void *impl, int64_t *n, tu_err *err) { return query_int(impl, SQL_COUNT, n, err); }
 static int sr_ent_max_id(void *impl, int64_t *m, tu_err *err) { return query_int(impl, SQL_MAX_ID, m, err); }
 
-static int sr_ent_scan(void *impl, tu_ent_scan_fn fn, void *ctx, tu_err *err) {
-    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_SCAN, err);
-    if (!st) return err ? err->code : TU_ESTORE;
+/* Steps st (rows of ENT_COLUMNS) to its end, calling fn per row, then resets it. */
+static int visit_rows(void *impl, sqlite3_stmt *st, tu_ent_scan_fn fn, void *ctx, const char *what, tu_err *err) {
     tu_ent e;
-    int rc, res = TU_OK;
+    int rc = SQLITE_DONE, res = TU_OK;
     while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         res = row_to_ent(st, &e, err);
         if (!res) res = fn(ctx, sqlite3_column_int64(st, 0), &e, sqlite3_column_int64(st, 13));
     }
-    if (!res && rc != SQLITE_DONE) res = tu__sq_fail(impl, err, "scan enterprises");
+    if (!res && rc != SQLITE_DONE) res = tu__sq_fail(impl, err, what);
     tu__sq_done(st);
     return res;
+}
+
+static int sr_ent_scan(void *impl, tu_ent_scan_fn fn, void *ctx, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_SCAN, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    return visit_rows(impl, st, fn, ctx, "scan enterprises", err);
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int col, const char *v) {
+    if (v) sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC);
+}
+
+static int sr_ent_search(void *impl, const tu_ent_query *q, int limit, tu_ent_scan_fn fn, void *ctx, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_SEARCH_BY[q->sort][q->reverse ? 1 : 0], err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    bind_opt_text(st, 1, q->name_part);
+    bind_opt_text(st, 2, q->uscc);
+    if (q->city) sqlite3_bind_int64(st, 3, q->city);
+    bind_opt_text(st, 4, q->industry);
+    bind_opt_text(st, 5, q->tag);
+    sqlite3_bind_int(st, 6, q->after);
+    if (q->sort == TU_ENT_SORT_NAME) sqlite3_bind_text(st, 7, q->after_text ? q->after_text : "", -1, SQLITE_STATIC);
+    else sqlite3_bind_int64(st, 7, q->sort == TU_ENT_SORT_ID ? q->after_id : q->after_num);
+    sqlite3_bind_int64(st, 8, q->after_id);
+    sqlite3_bind_int(st, 9, limit);
+    return visit_rows(impl, st, fn, ctx, "search enterprises", err);
 }
 
 static int sr_value_source_set(void *impl, int64_t ent_id, const char *attr, int64_t source_id, tu_err *err) {
@@ -411,6 +450,7 @@ const struct tu_registry_ops tu__sqlite_registry_ops = {
     .ent_count = sr_ent_count,
     .ent_max_id = sr_ent_max_id,
     .ent_scan = sr_ent_scan,
+    .ent_search = sr_ent_search,
     .value_source_set = sr_value_source_set,
     .value_source = sr_value_source,
     .import_find = sr_import_find,

@@ -252,3 +252,17 @@ const char *th_error_code(const th_resp *r) {
     const char *m = json_string_value(json_object_get(json_object_get(r->json, "error"), "message"));
     return c && m && json_object_size(r->json) == 1 ? c : "";
 }
+
+int th_import(th_server *s, const char *csv) {
+    char path[192];
+    snprintf(path, sizeof path, "%s/import.csv", s->dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(csv, f);
+    fclose(f);
+    char err[1024];
+    const char *args[] = {"import", path, NULL};
+    int rc = th_techup(s, NULL, err, sizeof err, args);
+    if (rc) fprintf(stderr, "import failed: %s\n", err);
+    return rc;
+}

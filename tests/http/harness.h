@@ -33,6 +33,8 @@ int th_stop(th_server *s, int sig);
 void th_cleanup(th_server *s); /* removes the temporary folder */
 /* Runs `techup ARGS...` against the server's database; returns the exit status; stderr text in err (may be NULL). */
 int th_techup(th_server *s, const char *stdin_text, char *err, size_t errn, const char *const *args);
+/* Imports enterprise CSV text (header row first) into the server's database. Returns 0 or the exit status. */
+int th_import(th_server *s, const char *csv);
 int th_user_add(th_server *s, const char *name, const char *role, const char *scope, const char *password);
 
 /* One request. token: Bearer token (NULL = none); extra: extra header lines (NULL-terminated, may be NULL).

@@ -3,8 +3,10 @@
  *
  * To add a route: add its row to `matrix` below with the roles that may use it. The test fails when a route of the
  * table has no row (or a row names no route), when an allowed role is refused, or when any other role gets
- * anything but 403 (anonymous: 401). For scoped routes write "{own}" in the path: it is replaced by each scoped
- * role's own scope value and then by "{other}" (OTHER_* below), which scoped roles must be refused. */
+ * anything but 403 (anonymous: 401). For scoped routes write "{own}" in the path (or body): it is replaced by each
+ * scoped role's own scope value and then by another one (OTHER_* below), which scoped roles must be refused. Rows
+ * with ent = 1 name an enterprise: "own" is an enterprise of the enterprise user and of the city official's city
+ * (own_uscc, in 440300), "other" one of another city (other_uscc, in 440100), both in the database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,26 +32,36 @@ typedef struct {
     const char *body;
     unsigned allowed;
     int fresh; /* the call ends the session: use a fresh one */
+    int ent;   /* {own} is an enterprise (see above) */
 } mrow;
+#define ENT_READERS (B(ENTERPRISE) | B(CITY_OFFICIAL) | B(PROVINCIAL_OFFICIAL) | B(AUDITOR))
+#define OFFICIALS (B(CITY_OFFICIAL) | B(PROVINCIAL_OFFICIAL))
 
 /* clang-format off */
 static const mrow matrix[] = {
-    {"GET",    "/healthz",                    "/healthz",                       NULL, PUBLIC, 0},
-    {"GET",    "/metrics",                    "/metrics",                       NULL, PUBLIC, 0},
-    {"POST",   "/api/v1/session",             "/api/v1/session",                "{\"username\":\"spare\",\"password\":\"sparepassword\"}", PUBLIC, 0},
-    {"DELETE", "/api/v1/session",             "/api/v1/session",                NULL, ANYONE, 1},
-    {"GET",    "/api/v1/me",                  "/api/v1/me",                     NULL, ANYONE, 0},
-    {"PUT",    "/api/v1/me/password",         "/api/v1/me/password",            "{\"old_password\":\"not-the-password\",\"new_password\":\"whatever-12345\"}", ANYONE, 0},
-    {"GET",    "/api/v1/me/keys",             "/api/v1/me/keys",                NULL, ANYONE, 0},
-    {"POST",   "/api/v1/me/keys",             "/api/v1/me/keys",                "{\"name\":\"matrix\",\"days\":1}", ANYONE, 0},
-    {"DELETE", "/api/v1/me/keys/{id}",        "/api/v1/me/keys/999999",         NULL, ANYONE, 0},
-    {"GET",    "/api/v1/users",               "/api/v1/users",                  NULL, B(ADMIN) | B(AUDITOR), 0},
-    {"POST",   "/api/v1/users",               "/api/v1/users",                  "{\"username\":\"m\",\"role\":\"auditor\",\"password\":\"x\"}", B(ADMIN), 0},
-    {"GET",    "/api/v1/users/{id}",          "/api/v1/users/1",                NULL, B(ADMIN) | B(AUDITOR), 0},
-    {"PATCH",  "/api/v1/users/{id}",          "/api/v1/users/999999",           "{}", B(ADMIN), 0},
-    {"PUT",    "/api/v1/users/{id}/password", "/api/v1/users/999999/password",  "{\"password\":\"longenough-123\"}", B(ADMIN), 0},
-    {"GET",    "/api/v1/audit",               "/api/v1/audit?limit=2",          NULL, B(ADMIN) | B(AUDITOR), 0},
-    {"GET",    "/api/v1/audit/verify",        "/api/v1/audit/verify",           NULL, B(ADMIN) | B(AUDITOR), 0},
+    {"GET",    "/healthz",                    "/healthz",                       NULL, PUBLIC, 0, 0},
+    {"GET",    "/metrics",                    "/metrics",                       NULL, PUBLIC, 0, 0},
+    {"GET",    "/api/v1/session",             "/api/v1/session",                NULL, PUBLIC, 0, 0},
+    {"POST",   "/api/v1/session",             "/api/v1/session",                "{\"username\":\"spare\",\"password\":\"sparepassword\"}", PUBLIC, 0, 0},
+    {"DELETE", "/api/v1/session",             "/api/v1/session",                NULL, ANYONE, 1, 0},
+    {"GET",    "/api/v1/me",                  "/api/v1/me",                     NULL, ANYONE, 0, 0},
+    {"PUT",    "/api/v1/me/password",         "/api/v1/me/password",            "{\"old_password\":\"not-the-password\",\"new_password\":\"whatever-12345\"}", ANYONE, 0, 0},
+    {"GET",    "/api/v1/me/keys",             "/api/v1/me/keys",                NULL, ANYONE, 0, 0},
+    {"POST",   "/api/v1/me/keys",             "/api/v1/me/keys",                "{\"name\":\"matrix\",\"days\":1}", ANYONE, 0, 0},
+    {"DELETE", "/api/v1/me/keys/{id}",        "/api/v1/me/keys/999999",         NULL, ANYONE, 0, 0},
+    {"GET",    "/api/v1/users",               "/api/v1/users",                  NULL, B(ADMIN) | B(AUDITOR), 0, 0},
+    {"POST",   "/api/v1/users",               "/api/v1/users",                  "{\"username\":\"m\",\"role\":\"auditor\",\"password\":\"x\"}", B(ADMIN), 0, 0},
+    {"GET",    "/api/v1/users/{id}",          "/api/v1/users/1",                NULL, B(ADMIN) | B(AUDITOR), 0, 0},
+    {"PATCH",  "/api/v1/users/{id}",          "/api/v1/users/999999",           "{}", B(ADMIN), 0, 0},
+    {"PUT",    "/api/v1/users/{id}/password", "/api/v1/users/999999/password",  "{\"password\":\"longenough-123\"}", B(ADMIN), 0, 0},
+    {"GET",    "/api/v1/audit",               "/api/v1/audit?limit=2",          NULL, B(ADMIN) | B(AUDITOR), 0, 0},
+    {"GET",    "/api/v1/audit/verify",        "/api/v1/audit/verify",           NULL, B(ADMIN) | B(AUDITOR), 0, 0},
+    {"GET",    "/api/v1/catalog",             "/api/v1/catalog",                NULL, PUBLIC, 0, 0},
+    {"GET",    "/api/v1/enterprises",         "/api/v1/enterprises?limit=5",    NULL, ENT_READERS, 0, 0},
+    {"GET",    "/api/v1/enterprises/{uscc}",  "/api/v1/enterprises/{own}",      NULL, ENT_READERS, 0, 1},
+    {"PATCH",  "/api/v1/enterprises/{uscc}",  "/api/v1/enterprises/{own}",      "{\"values\":{\"employees\":\"77\"}}", OFFICIALS, 0, 1},
+    {"POST",   "/api/v1/rules/validate",      "/api/v1/rules/validate",         "{\"text\":\"revenue > 1\"}", ANYONE, 0, 0},
+    {"POST",   "/api/v1/rules/explain",       "/api/v1/rules/explain",          "{\"text\":\"revenue > 1\",\"uscc\":\"{own}\"}", ENT_READERS, 0, 1},
 };
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
@@ -83,6 +95,10 @@ static int setup(void **state) {
         if (th_user_add(&srv, name, tu_role_name(r), *scopes[r] ? scopes[r] : NULL, "matrixpassword") != 0) return -1;
     }
     if (th_user_add(&srv, "spare", "auditor", NULL, "sparepassword") != 0) return -1;
+    char csv[512];
+    snprintf(csv, sizeof csv, "uscc,name,city,industry,revenue,employees,tags\n%s,Own Co,440300,C38,2500,60,high_tech\n"
+             "%s,Other Co,440100,C39,900,20,\n", own_uscc, other_uscc);
+    if (th_import(&srv, csv) != 0) return -1;
     if (th_start(&srv, NULL, NULL) != 0) return -1;
     for (int r = 0; r < TU_ROLE_COUNT; r++) {
         user_name(r, name, sizeof name);
@@ -119,18 +135,19 @@ static void test_matrix_covers_table(void **state) {
     }
 }
 
-/* Replaces "{own}" in the row's path with value. */
-static void concrete(const mrow *m, const char *value, char *out, size_t n) {
-    const char *p = strstr(m->path, "{own}");
-    if (!p) snprintf(out, n, "%s", m->path);
-    else snprintf(out, n, "%.*s%s%s", (int)(p - m->path), m->path, value, p + 5);
+/* Replaces "{own}" in text (a row's path or body) with value. */
+static void concrete_text(const char *text, const char *value, char *out, size_t n) {
+    const char *p = text ? strstr(text, "{own}") : NULL;
+    if (!text) out[0] = '\0';
+    else if (!p) snprintf(out, n, "%s", text);
+    else snprintf(out, n, "%.*s%s%s", (int)(p - text), text, value, p + 5);
 }
 
 static const char *other_scope(int role) {
     return role == TU_ROLE_ENTERPRISE ? other_uscc : role == TU_ROLE_CITY_OFFICIAL ? OTHER_CITY : OTHER_BANK;
 }
 
-static void check(const mrow *m, int role, const char *path, int expect_allowed) {
+static void check(const mrow *m, int role, const char *path, const char *body, int expect_allowed) {
     char name[64], *fresh = NULL;
     const char *tok = role < 0 ? NULL : tokens[role];
     if (role >= 0 && m->fresh) {
@@ -139,7 +156,7 @@ static void check(const mrow *m, int role, const char *path, int expect_allowed)
         assert_non_null(fresh);
     }
     th_resp r;
-    long st = th_req(&srv, m->method, path, tok, m->body, NULL, &r);
+    long st = th_req(&srv, m->method, path, tok, body, NULL, &r);
     const char *who = role < 0 ? "anonymous" : tu_role_name(role);
     if (expect_allowed && (st == 401 || st == 403 || st >= 500 || st == 0))
         fail_msg("%s %s as %s: refused or failed (%ld %s)", m->method, path, who, st, r.body ? r.body : "");
@@ -153,21 +170,31 @@ static void check(const mrow *m, int role, const char *path, int expect_allowed)
     free(fresh);
 }
 
+/* The own / other value of a row for a role; scoped = the role is refused others' resources. */
+static const char *own_value(const mrow *m, int role, int *scoped) {
+    *scoped = m->ent ? role == TU_ROLE_ENTERPRISE || role == TU_ROLE_CITY_OFFICIAL : *scopes[role] != '\0';
+    return m->ent || !*scoped ? own_uscc : scopes[role];
+}
+
+static const char *other_value(const mrow *m, int role) { return m->ent ? other_uscc : other_scope(role); }
+
+static void check_with(const mrow *m, int role, const char *value, int expect_allowed) {
+    char path[512], body[1024];
+    concrete_text(m->path, value, path, sizeof path);
+    concrete_text(m->body, value, body, sizeof body);
+    check(m, role, path, m->body ? body : NULL, expect_allowed);
+}
+
 static void test_role_matrix(void **state) {
     (void)state;
-    char path[512];
     for (size_t k = 0; k < NMATRIX; k++) {
         const mrow *m = &matrix[k];
-        concrete(m, "x", path, sizeof path);
-        check(m, -1, path, m->allowed == PUBLIC);
+        check_with(m, -1, "x", m->allowed == PUBLIC);
         for (int role = 0; role < TU_ROLE_COUNT; role++) {
-            int allowed = m->allowed == PUBLIC || (m->allowed & TU_ROLE_BIT(role));
-            int scoped = *scopes[role] != '\0';
-            concrete(m, scoped ? scopes[role] : own_uscc, path, sizeof path);
-            check(m, role, path, allowed);
-            if (!strstr(m->path, "{own}")) continue;
-            concrete(m, scoped ? other_scope(role) : other_uscc, path, sizeof path);
-            check(m, role, path, allowed && !scoped); /* scoped roles never reach others' resources */
+            int allowed = m->allowed == PUBLIC || (m->allowed & TU_ROLE_BIT(role)), scoped;
+            check_with(m, role, own_value(m, role, &scoped), allowed);
+            if (!strstr(m->path, "{own}") && !(m->body && strstr(m->body, "{own}"))) continue;
+            check_with(m, role, scoped ? other_value(m, role) : other_uscc, allowed && !scoped);
         }
     }
 }
