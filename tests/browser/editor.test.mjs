@@ -35,6 +35,15 @@ test('an official sees the caret for a bad rule, then a live count and charts', 
   assert.equal(await text.getAttribute('aria-invalid'), 'true');
   await check(page, 'editor-error');
 
+  await text.fill('industry_section == "C" and revenue >= 2000');
+  await page.locator('#rule-ok').waitFor();
+  const ent = server.extra.enterprise;
+  await page.getByLabel('统一社会信用代码').fill(ent.uscc);
+  await page.getByRole('button', { name: '解释' }).click();
+  await page.locator('#try-result').getByText(ent.name).waitFor();
+  assert.ok(await page.locator('#try-result li').count() >= 2, 'one sentence per condition');
+  await check(page, 'editor-explain');
+
   await text.fill('industry_section == "C"');
   await page.locator('#rule-ok').waitFor();
   await page.locator('#match-count').getByText(/符合条件的企业/).waitFor();

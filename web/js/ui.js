@@ -33,6 +33,13 @@ export function fmt(v) {
   return String(v);
 }
 
+// An enum value in words (enumLabel('size', 'small') is 小型 / small); an unknown one as it is.
+export function enumLabel(name, value) {
+  const key = `${name}.${value}`;
+  const s = t(key);
+  return s === key ? String(value) : s;
+}
+
 // "2026-11-27T18:55:58Z" in the current language's short form; anything unparsable is shown as it is.
 export function fmtTime(s) {
   if (!s) return '—';

@@ -7,7 +7,7 @@ import { api, isAbort } from '../api.js';
 import { barChart } from '../charts.js';
 import { h } from '../dom.js';
 import { currentLang, t } from '../i18n.js';
-import { debounce, errorText, fmt } from '../ui.js';
+import { debounce, enumLabel, errorText, fmt } from '../ui.js';
 
 const EXAMPLE = 'industry_section == "C"\n  and revenue >= 2000\n  and ("specialized_sme" in tags or "high_tech" in tags)';
 const DRAFT_KEY = 'techup.rule-draft';
@@ -47,14 +47,35 @@ function items(list, labelOf) {
   return arr.map((x) => ({ label: labelOf(x), count: x.count ?? x.n ?? 0 })).sort((a, b) => b.count - a.count);
 }
 
-function groupLabel(x, prefix) {
+// A group's name: the label the API gives in the current language, else its key (in words for an enum).
+function groupLabel(x, enumName) {
   const en = currentLang() === 'en';
   const name = en ? x.label_en || x.name_en : x.label_zh || x.name_zh;
-  if (name) return name;
-  if (x.label || x.name) return x.label || x.name;
+  if (name || x.label || x.name) return name || x.label || x.name;
   const key = String(x.key ?? x.code ?? x.value ?? '');
-  const known = prefix ? t(`${prefix}.${key}`) : key;
-  return known === `${prefix}.${key}` ? key : known;
+  return enumName ? enumLabel(enumName, key) : key;
+}
+
+// "Try it on an enterprise": POST /rules/explain {text, uscc} -> the outcome and its sentences in the current
+// language, so an official sees why a given enterprise is in or out.
+function tryPanel(text, signal) {
+  const uscc = h('input', { id: 'try-uscc', name: 'uscc', autocomplete: 'off', maxlength: '18', required: true, class: 'mono' });
+  const out = h('div', { id: 'try-result', 'aria-live': 'polite' });
+  const form = h('form', { class: 'row', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      const res = await api('POST', '/rules/explain', { text: text.value, uscc: uscc.value.trim() }, { signal });
+      const lines = (res.sentences && res.sentences[currentLang() === 'en' ? 'en' : 'zh']) || [];
+      const outcome = res.explanation && res.explanation.outcome;
+      out.replaceChildren(h('p', { class: outcome === 'eligible' ? 'ok' : outcome === 'unknown' ? 'muted' : 'warn' },
+        h('strong', {}, `${res.name} · ${t(`editor.outcome_${outcome}`)}`)),
+      h('ul', { class: 'sentences' }, lines.map((l) => h('li', {}, l))));
+    } catch (e) {
+      if (!isAbort(e)) out.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e)));
+    }
+  } },
+  h('label', { for: 'try-uscc' }, t('editor.try_uscc')), uscc, h('button', { type: 'submit' }, t('editor.try')));
+  return h('section', { class: 'panel', 'aria-labelledby': 'try-h' }, h('h2', { id: 'try-h' }, t('editor.try_title')), form, out);
 }
 
 export default {
@@ -66,7 +87,7 @@ export default {
       autocomplete: 'off', 'aria-describedby': 'rule-hint rule-status' });
     text.value = localStorage.getItem(DRAFT_KEY) ?? EXAMPLE;
     const status = h('div', { id: 'rule-status', 'aria-live': 'polite' });
-    const count = h('p', { id: 'match-count', class: 'count', 'aria-live': 'polite' });
+    const count = h('div', { id: 'match-count', class: 'count', 'aria-live': 'polite' });
     const charts = [barChart('chart-city', 'editor.by_city'), barChart('chart-division', 'editor.by_division'), barChart('chart-size', 'editor.by_size')];
     const chartsBox = h('div', { class: 'charts', hidden: true }, charts.map((c) => c.el));
     let inflight = null;
@@ -79,31 +100,46 @@ export default {
       localStorage.setItem(DRAFT_KEY, src);
       if (!src.trim()) {
         status.replaceChildren(h('p', { class: 'muted' }, t('editor.empty')));
-        count.textContent = '';
+        count.replaceChildren();
         chartsBox.hidden = true;
         text.removeAttribute('aria-invalid');
         return;
       }
       status.replaceChildren(h('p', { class: 'muted' }, t('editor.checking')));
+      if (await validate(src, sig)) await impact(src, sig);
+    }
+
+    // Static checks: the error with its caret, or ✓ and any warnings. True when the rule may be matched.
+    async function validate(src, sig) {
       try {
         const { error, warnings } = diagnostics(await api('POST', '/rules/validate', { text: src }, { signal: sig }));
         if (error) {
           text.setAttribute('aria-invalid', 'true');
           status.replaceChildren(caretView(src, error));
-          count.textContent = '';
-          return;
+          count.replaceChildren();
+          return false;
         }
         text.removeAttribute('aria-invalid');
         status.replaceChildren(h('p', { class: 'ok', id: 'rule-ok' }, `✓ ${t('editor.valid')}`),
           warnings.length ? h('ul', { class: 'warn', id: 'rule-warnings' }, warnings.map((w) => h('li', {}, w))) : '');
-        const m = await api('POST', '/rules/match', { text: src }, { signal: sig });
-        count.textContent = t('editor.count', { count: fmt(m.count ?? m.matched ?? 0), total: fmt(m.total ?? m.scanned ?? '—') });
-        chartsBox.hidden = false;
-        charts[0].update(items(m.by_city, (x) => groupLabel(x, '')));
-        charts[1].update(items(m.by_division, (x) => groupLabel(x, '')));
-        charts[2].update(items(m.by_size, (x) => groupLabel(x, 'size')));
+        return true;
       } catch (e) {
         if (!isAbort(e)) status.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(e)));
+        return false;
+      }
+    }
+
+    // The live count and the charts of who the rule matches.
+    async function impact(src, sig) {
+      try {
+        const m = await api('POST', '/rules/match', { text: src }, { signal: sig });
+        count.replaceChildren(t('editor.count', { count: fmt(m.count ?? m.matched ?? 0), total: fmt(m.total ?? m.scanned ?? '—') }));
+        chartsBox.hidden = false;
+        charts[0].update(items(m.by_city, (x) => groupLabel(x)));
+        charts[1].update(items(m.by_division, (x) => groupLabel(x)));
+        charts[2].update(items(m.by_size, (x) => groupLabel(x, 'size')));
+      } catch (e) {
+        if (!isAbort(e)) count.replaceChildren(h('span', { class: 'error', role: 'alert' }, errorText(e)));
       }
     }
 
@@ -118,6 +154,6 @@ export default {
     return h('section', { class: 'editor' }, h('h1', {}, t('editor.title')),
       h('label', { for: 'rule-text' }, t('editor.rule')),
       h('p', { id: 'rule-hint', class: 'hint' }, t('editor.hint')),
-      text, status, count, chartsBox);
+      text, status, count, chartsBox, tryPanel(text, signal));
   },
 };

@@ -5,11 +5,14 @@ import { catalogView, loadCatalog } from '../catalog.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
-import { errorBox, fmt, loading, table } from '../ui.js';
+import { enumLabel, errorBox, fmt, loading, table } from '../ui.js';
+
+const ENUMS = ['size', 'region'];
 
 function valueText(name, v, cv) {
   if (!v || v.value === null || v.value === undefined) return h('span', { class: 'muted' }, t('data.missing'));
   if (name === 'tags' && Array.isArray(v.value)) return v.value.length ? v.value.map((x) => cv.tag(x)).join('、') : t('data.no_tags');
+  if (ENUMS.includes(name)) return enumLabel(name, v.value);
   const text = v.text ?? fmt(v.value);
   const unit = cv.unit(name);
   return unit ? `${text} ${unit}` : String(text);
