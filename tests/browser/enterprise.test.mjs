@@ -39,11 +39,30 @@ test('an enterprise sees its own data with source and as-of date', async () => {
   await page.context().close();
 });
 
-test('an enterprise sees the policies for it, grouped, with explanations', async () => {
+test('an enterprise sees the policies for it: eligible, near miss with what is missing, unknown with which data', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
-  for (const g of ['eligible', 'near_miss', 'unknown']) await page.locator(`#group-${g}`).waitFor();
+  const card = (g, id) => page.locator(`#group-${g} [data-policy="${id}"]`);
+  await card('eligible', 1).getByText('制造业企业技术改造奖励').waitFor();
+  await card('eligible', 1).getByText('判断依据').click();
+  await card('eligible', 1).locator('.sentences li', { hasText: '营业收入' }).waitFor();
+  // The near miss says what is missing: the one unmet condition, as a sentence.
+  const near = card('near_miss', 2);
+  await near.getByText('还需满足：').waitFor();
+  assert.equal(await near.locator('.unmet li').count(), 1, 'one condition unmet');
+  assert.match(await near.locator('.unmet li').textContent(), /^✗ 营业收入/);
+  // The unknown one names the data that is missing.
+  await card('unknown', 3).getByText('缺少数据：综合能耗').waitFor();
+  assert.equal(await page.locator('[data-policy="4"]').count(), 0, 'a policy it fails is not listed');
   await check(page, 'forme-zh');
+
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'Policies for me' }).waitFor();
+  await card('unknown', 3).getByText('Missing data: energy use').waitFor();
+  assert.match(await card('near_miss', 2).locator('.unmet li').textContent(), /^✗ revenue/i);
+  await check(page, 'forme-en');
+  await page.getByLabel('Language').selectOption('zh-CN');
+  await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
   await page.context().close();
 });
 

@@ -20,7 +20,8 @@ function techup(args, input) {
   return r.stdout;
 }
 
-// setup({techup, db, dir}) runs before the users are added and may return {users: [...]} to add more.
+// setup({techup, db, dir}) runs before the users are added and may return {users: [...]} to add more and
+// {serveArgs: [...]} for `techup serve`.
 export async function startServer({ users = [], setup } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'techup-browser-'));
   const db = join(dir, 'techup.db');
@@ -30,7 +31,8 @@ export async function startServer({ users = [], setup } = {}) {
     if (u.scope) args.push('--scope', u.scope);
     techup(args, `${u.password}\n`);
   }
-  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web'), '--threads', '2'],
+  const proc = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web'), '--threads', '2',
+    ...(extra.serveArgs || [])],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {

@@ -64,3 +64,25 @@ test('a phone-sized viewport shows the whole login form', async () => {
   await check(page, 'login-phone');
   await page.context().close();
 });
+
+test('the keyboard alone logs in and reaches every nav link', async () => {
+  const page = await openPage(browser, `${server.url}/#/login`);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  const focused = () => page.evaluate(() => document.activeElement.id || document.activeElement.textContent);
+  await page.keyboard.press('Tab'); // the router focuses <main>; the form is next
+  assert.equal(await focused(), 'login-user');
+  await page.keyboard.type('admin1');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('correct horse battery');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: '用户管理' }).waitFor();
+  // Shift+Tab back from <main> walks the header: language, logout, then the nav links.
+  const seen = [];
+  for (let i = 0; i < 6; i++) { await page.keyboard.press('Shift+Tab'); seen.push(await focused()); }
+  for (const want of ['lang-select', '退出', '审计日志', '用户管理', '我的账户']) assert.ok(seen.includes(want), `${want} is reachable: ${seen}`);
+  await page.getByRole('link', { name: '审计日志' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: '审计日志' }).waitFor();
+  await check(page, 'keyboard');
+  await page.context().close();
+});

@@ -1,7 +1,9 @@
 // province.mjs — a server whose database holds a small synthetic province (techup gen --enterprises 2000
 // --seed 3, then techup import), with an enterprise user for a manufacturer of that province that has its
-// revenue, R&D ratio and tags filled in. server.extra.enterprise is that enterprise's CSV row.
-import { readFileSync } from 'node:fs';
+// revenue, R&D ratio and tags filled in but no energy use, and a policy set made for it
+// (serve --policies): one policy it meets, one it misses by one condition, one it lacks data for, one it fails.
+// server.extra.enterprise is that enterprise's CSV row, server.extra.policies the policies.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './harness.mjs';
 
@@ -25,6 +27,18 @@ export function parseCsv(text) {
   });
 }
 
+const C = { '==': [{ var: 'industry_section' }, 'C'] };
+
+function makePolicies(ent) {
+  const rev = Number(ent.revenue);
+  return [
+    { id: 1, title: '制造业企业技术改造奖励', rule: { and: [C, { '>=': [{ var: 'revenue' }, Math.floor(rev / 2)] }] } },
+    { id: 2, title: '制造业龙头企业设备更新补助', rule: { and: [C, { '>=': [{ var: 'revenue' }, Math.ceil(rev * 2)] }] } },
+    { id: 3, title: '绿色工厂节能改造补助', rule: { and: [C, { '<': [{ var: 'energy_tce' }, 5000] }] } },
+    { id: 4, title: '农业机械购置补贴', rule: { '==': [{ var: 'industry_section' }, 'A'] } },
+  ];
+}
+
 export const ENTERPRISE_PASSWORD = 'enterprise password 1';
 
 export function startProvince({ users = [] } = {}) {
@@ -35,9 +49,16 @@ export function startProvince({ users = [] } = {}) {
       techup(['gen', '--enterprises', '2000', '--seed', '3', '--out', csv]);
       techup(['import', '--db', db, csv]);
       const rows = parseCsv(readFileSync(csv, 'utf8'));
-      const ent = rows.find((r) => r.industry.startsWith('C') && r.revenue && r.rd_ratio && r.tags && r.size);
-      if (!ent) throw new Error('no manufacturer with revenue, R&D ratio, tags and size in the generated province');
-      return { enterprise: ent, users: [{ name: 'ent1', role: 'enterprise', scope: ent.uscc, password: ENTERPRISE_PASSWORD }] };
+      const full = rows.filter((r) => r.industry.startsWith('C') && r.revenue && r.rd_ratio && r.tags && r.size);
+      const ent = full.find((r) => !r.energy_tce);
+      if (!ent) throw new Error('no manufacturer with revenue, R&D ratio, tags and size but no energy use in the province');
+      const policies = makePolicies(ent);
+      const file = join(dir, 'policies.json');
+      writeFileSync(file, JSON.stringify(policies));
+      return {
+        enterprise: ent, policies, serveArgs: ['--policies', file],
+        users: [{ name: 'ent1', role: 'enterprise', scope: ent.uscc, password: ENTERPRISE_PASSWORD }],
+      };
     },
   });
 }

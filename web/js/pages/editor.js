@@ -41,19 +41,17 @@ function caretView(text, err) {
   return box;
 }
 
-function items(list, labelOf) {
-  if (!list) return [];
-  const arr = Array.isArray(list) ? list : Object.entries(list).map(([key, count]) => ({ key, count }));
-  return arr.map((x) => ({ label: labelOf(x), count: x.count ?? x.n ?? 0 })).sort((a, b) => b.count - a.count);
+// {code: count} of a breakdown as chart items, largest first, each code in words.
+function items(counts, labelOf) {
+  return Object.entries(counts || {}).map(([key, count]) => ({ label: labelOf(key), count }))
+    .sort((x, y) => y.count - x.count);
 }
 
-// A group's name: the label the API gives in the current language, else its key (in words for an enum).
-function groupLabel(x, enumName) {
-  const en = currentLang() === 'en';
-  const name = en ? x.label_en || x.name_en : x.label_zh || x.name_zh;
-  if (name || x.label || x.name) return name || x.label || x.name;
-  const key = String(x.key ?? x.code ?? x.value ?? '');
-  return enumName ? enumLabel(enumName, key) : key;
+const cityLabel = (code) => enumLabel('city', code);
+const sizeLabel = (size) => enumLabel('size', size);
+function divisionLabel(code) {
+  const name = enumLabel('division', code);
+  return name === code ? code : `${code} ${name}`;
 }
 
 // "Try it on an enterprise": POST /rules/explain {text, uscc} -> the outcome and its sentences in the current
@@ -133,11 +131,14 @@ export default {
     async function impact(src, sig) {
       try {
         const m = await api('POST', '/rules/match', { text: src }, { signal: sig });
-        count.replaceChildren(t('editor.count', { count: fmt(m.count ?? m.matched ?? 0), total: fmt(m.total ?? m.scanned ?? '—') }));
+        const total = m.eligible + m.not_eligible + m.unknown; // near_miss is a part of not_eligible
+        count.replaceChildren(h('p', { class: 'big' }, t('editor.count', { count: fmt(m.eligible), total: fmt(total) })),
+          h('p', { class: 'muted' }, t('editor.count_more', { near: fmt(m.near_miss), unknown: fmt(m.unknown) })));
+        const b = (m.breakdown && m.breakdown.eligible) || {};
         chartsBox.hidden = false;
-        charts[0].update(items(m.by_city, (x) => groupLabel(x)));
-        charts[1].update(items(m.by_division, (x) => groupLabel(x)));
-        charts[2].update(items(m.by_size, (x) => groupLabel(x, 'size')));
+        charts[0].update(items(b.city, cityLabel));
+        charts[1].update(items(b.division, divisionLabel));
+        charts[2].update(items(b.size, sizeLabel));
       } catch (e) {
         if (!isAbort(e)) count.replaceChildren(h('span', { class: 'error', role: 'alert' }, errorText(e)));
       }

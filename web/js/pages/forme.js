@@ -1,7 +1,7 @@
 // pages/forme.js — "policies for me": the enterprise's matches from GET /enterprises/{uscc}/policies in three
 // groups — eligible; near miss with the conditions still unmet; unknown with the data that is missing — each
 // policy with its explanation sentences in the current language.
-import { api, qs } from '../api.js';
+import { api } from '../api.js';
 import { catalogView, loadCatalog } from '../catalog.js';
 import { h } from '../dom.js';
 import { currentLang, t } from '../i18n.js';
@@ -14,55 +14,37 @@ const GROUPS = [
   { key: 'unknown', mark: '?', cls: 'muted' },
 ];
 
-// The answer as {eligible:[], near_miss:[], unknown:[]}, whether the API groups the policies or lists them
-// with an outcome each.
-function grouped(res) {
-  const out = { eligible: [], near_miss: [], unknown: [] };
-  if (Array.isArray(res.items)) {
-    for (const p of res.items) (out[p.outcome] || out.unknown).push(p);
-    return out;
-  }
-  for (const g of Object.keys(out)) out[g] = res[g] || [];
-  return out;
-}
-
-function title(p) {
-  const en = currentLang() === 'en';
-  return (en ? p.title_en || p.title_zh : p.title_zh || p.title_en) || p.title || p.policy_id || p.id;
-}
-
 function sentences(p) {
-  const s = p.sentences ?? p.explanation_text ?? (p.explanation && p.explanation.sentences);
-  if (Array.isArray(s)) return s;
-  if (typeof s === 'string') return s.split('\n').filter(Boolean);
-  return [];
+  const s = p.sentences || {};
+  return s[currentLang() === 'en' ? 'en' : 'zh'] || [];
 }
 
-function explanation(p) {
-  return p.explanation || {};
+// The conditions still unmet of a near miss, in words: the explanation's ✗ sentences (explain.h), or the
+// conditions' own text when there are no sentences.
+function unmet(p, lines) {
+  const crossed = lines.filter((l) => l.startsWith('✗'));
+  if (crossed.length) return crossed;
+  const ex = p.explanation || {};
+  return ((ex.near_miss && ex.near_miss.unmet) || []).map((u) => u.text);
 }
 
 function card(p, g, cv) {
-  const ex = explanation(p);
+  const lines = sentences(p);
   const extra = [];
   if (g.key === 'near_miss') {
-    const unmet = (ex.near_miss && ex.near_miss.unmet) || p.unmet || [];
-    if (unmet.length) {
-      extra.push(h('p', { class: 'warn' }, t('forme.still_needed')),
-        h('ul', { class: 'unmet' }, unmet.map((u) => h('li', {}, typeof u === 'string' ? u : u.sentence || u.text))));
-    }
+    const still = unmet(p, lines);
+    if (still.length) extra.push(h('p', { class: 'warn' }, t('forme.still_needed')), h('ul', { class: 'unmet' }, still.map((u) => h('li', {}, u))));
   }
   if (g.key === 'unknown') {
-    const missing = ex.missing || p.missing || [];
-    if (missing.length) extra.push(h('p', {}, t('forme.missing_data', { attrs: missing.map((m) => cv.label(m)).join('、') })));
+    const missing = (p.explanation && p.explanation.missing) || [];
+    if (missing.length) extra.push(h('p', { class: 'missing' }, t('forme.missing_data', { attrs: missing.map((m) => cv.label(m)).join(t('common.list_sep')) })));
   }
   const benefit = p.benefit ?? p.estimated_benefit;
-  const lines = sentences(p);
-  return h('li', { class: `card policy ${g.key}` },
-    h('h3', {}, h('span', { class: g.cls, 'aria-hidden': 'true' }, `${g.mark} `), title(p)),
+  return h('li', { class: `card policy ${g.key}`, 'data-policy': p.id },
+    h('h3', {}, h('span', { class: g.cls, 'aria-hidden': 'true' }, `${g.mark} `), p.title),
     benefit !== undefined && benefit !== null ? h('p', { class: 'benefit' }, t('forme.benefit', { amount: fmt(benefit) })) : null,
     extra,
-    lines.length ? h('details', { open: g.key !== 'eligible' || null },
+    lines.length ? h('details', { open: g.key === 'eligible' ? null : true },
       h('summary', {}, t('forme.why')),
       h('ul', { class: 'sentences' }, lines.map((l) => h('li', {}, l)))) : null);
 }
@@ -74,11 +56,10 @@ export default {
   render({ signal }) {
     const uscc = session.me.scope;
     const body = h('div', {}, loading());
-    const lang = currentLang() === 'en' ? 'en' : 'zh';
-    Promise.all([api('GET', `/enterprises/${encodeURIComponent(uscc)}/policies${qs({ lang })}`, undefined, { signal }), loadCatalog()])
+    Promise.all([api('GET', `/enterprises/${encodeURIComponent(uscc)}/policies`, undefined, { signal }), loadCatalog()])
       .then(([res, cat]) => {
         const cv = catalogView(cat);
-        const groups = grouped(res || {});
+        const groups = { eligible: res.eligible || [], near_miss: res.near_miss || [], unknown: res.unknown || [] };
         body.replaceChildren(...GROUPS.map((g) => h('section', { class: 'group', id: `group-${g.key}`, 'aria-labelledby': `group-${g.key}-h` },
           h('h2', { id: `group-${g.key}-h` }, `${t(`forme.${g.key}`)} (${groups[g.key].length})`),
           groups[g.key].length ? h('ul', { class: 'cards' }, groups[g.key].map((p) => card(p, g, cv)))

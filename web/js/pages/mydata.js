@@ -11,7 +11,7 @@ const ENUMS = ['size', 'region'];
 
 function valueText(name, v, cv) {
   if (!v || v.value === null || v.value === undefined) return h('span', { class: 'muted' }, t('data.missing'));
-  if (name === 'tags' && Array.isArray(v.value)) return v.value.length ? v.value.map((x) => cv.tag(x)).join('、') : t('data.no_tags');
+  if (name === 'tags' && Array.isArray(v.value)) return v.value.length ? v.value.map((x) => cv.tag(x)).join(t('common.list_sep')) : t('data.no_tags');
   if (ENUMS.includes(name)) return enumLabel(name, v.value);
   const text = v.text ?? fmt(v.value);
   const unit = cv.unit(name);
