@@ -38,6 +38,13 @@ json_t *tu_cli_rule_src(const char *cmd, const char *name, const char *src, size
 /* True when argv has --help or -h before any "--". */
 int tu_cli_wants_help(int argc, char **argv);
 
+/* Monotonic clock in milliseconds (for the timings commands print). */
+double tu_cli_now_ms(void);
+struct tu_index;
+/* Loads the match index from --csv FILE, else from the store at db (NULL: the default); prints its build time
+ * and size on stderr. Returns TU_EXIT_OK or the exit code of the failure (message printed). */
+int tu_cli_open_index(const char *cmd, const char *csv, const char *db, struct tu_index **ix);
+
 #define TU_CMD(name) int tu_cmd_##name(int argc, char **argv)
 TU_CMD(version);
 TU_CMD(serve);
@@ -49,5 +56,7 @@ TU_CMD(export);
 TU_CMD(eval);
 TU_CMD(explain);
 TU_CMD(rules);
+TU_CMD(match);
+TU_CMD(policies_for);
 
 #endif

@@ -15,6 +15,8 @@ static const tu_command commands[] = {
     {"eval", tu_cmd_eval, "evaluate a JsonLogic rule on data (standard semantics)"},
     {"explain", tu_cmd_explain, "explain why an enterprise is or is not eligible for a rule"},
     {"rules", tu_cmd_rules, "rules fmt | check | test: convert, check and test policy rules"},
+    {"match", tu_cmd_match, "count (and list) the enterprises that qualify for a rule"},
+    {"policies-for", tu_cmd_policies_for, "the policies one enterprise qualifies for, nearly or undecided"},
 };
 
 static void usage(FILE *f) {

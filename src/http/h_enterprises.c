@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/enterprises.h"
+#include "app/match_service.h"
 #include "core/alloc.h"
 #include "core/codes.h"
 #include "core/num.h"
@@ -136,4 +137,22 @@ int tu_h_ent_patch(tu_req *r, tu_err *err) {
     if (!rc) rc = tu_app_ent_detail(r->store, id, &e, &body, err);
     if (!rc) json_object_set_new(body, "changed", json_integer(changed));
     return rc ? rc : tu_reply_json(r, 200, body);
+}
+
+/* The eligible, near-miss and unknown policies of one enterprise, from its current record; ?explain=0 leaves
+ * the explanations out. */
+int tu_h_ent_policies(tu_req *r, tu_err *err) {
+    char uscc[19];
+    int64_t id;
+    tu_ent e;
+    json_t *prov = NULL, *out = NULL;
+    const char *ex = tu_req_query(r, "explain");
+    int explain = !ex || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
+    int rc = param_uscc(r, uscc, err);
+    if (!rc) rc = tu_store_ent_get_by_uscc(r->store, uscc, &id, &e, NULL, err);
+    if (!rc && explain) rc = tu_app_ent_provenance(r->store, id, &e, &prov, err);
+    if (!rc) rc = tu_match_svc_policies(tu__server_match(r->srv), &e, explain, prov, &out, err);
+    json_decref(prov);
+    if (!rc) json_object_set_new(out, "uscc", json_string(e.uscc));
+    return rc ? rc : tu_reply_json(r, 200, out);
 }

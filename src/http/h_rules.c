@@ -2,10 +2,13 @@
  * explanation of a rule for one enterprise the caller may see (the route table checked the body's "uscc").
  * Workload: one parse, check and print per request (rules are small: the body limit bounds them). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/enterprises.h"
+#include "app/match_service.h"
 #include "core/alloc.h"
+#include "core/codes.h"
 #include "http/http_int.h"
 #include "rules/check.h"
 #include "rules/explain.h"
@@ -73,18 +76,6 @@ int tu_h_rules_validate(tu_req *r, tu_err *err) {
     return tu_reply_json(r, 200, report);
 }
 
-/* Sentences (one per line) as an array of strings. */
-static json_t *sentences(const json_t *x, const char *lang) {
-    char *s = tu_explain_sentences(x, lang);
-    json_t *a = json_array();
-    for (char *line = s, *nl; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
-        nl = strchr(line, '\n');
-        json_array_append_new(a, json_stringn(line, nl ? (size_t)(nl - line) : strlen(line)));
-    }
-    tu_free(s);
-    return a;
-}
-
 /* Body: {"rule":JsonLogic | "text":"...", "uscc":"...", "k":1}. */
 int tu_h_rules_explain(tu_req *r, tu_err *err) {
     const char *uscc;
@@ -108,6 +99,26 @@ int tu_h_rules_explain(tu_req *r, tu_err *err) {
     tu_rule_free(rule), json_decref(prov);
     if (rc) return rc;
     return tu_reply_json(r, 200, json_pack("{s:s,s:s,s:o,s:{s:o,s:o}}", "uscc", e.uscc, "name", e.name,
-                                           "explanation", x, "sentences", "zh", sentences(x, "zh"), "en",
-                                           sentences(x, "en")));
+                                           "explanation", x, "sentences", "zh", tu_explain_lines(x, "zh"), "en",
+                                           tu_explain_lines(x, "en")));
+}
+
+/* Body: {"rule" | "text", "city":"440300" (optional)}. A city official's counts are always those of its city. */
+int tu_h_rules_match(tu_req *r, tu_err *err) {
+    json_t *logic = NULL, *c = json_object_get(r->json, "city");
+    int from_text;
+    uint32_t city = 0;
+    if (c && (!json_is_string(c) || !tu_city_find(city = (uint32_t)strtoul(json_string_value(c), NULL, 10))))
+        return tu_err_set(err, TU_EVALIDATION, "'city' must be a city code of the province");
+    if (r->who.role == TU_ROLE_CITY_OFFICIAL) {
+        uint32_t own = (uint32_t)strtoul(r->who.scope, NULL, 10);
+        if (city && city != own) return tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
+        city = own;
+    }
+    int rc = body_rule(r, &logic, &from_text, err);
+    if (rc == TU_EPARSE) return tu_err_set(err, TU_EPARSE, "line %d, column %d: %.400s", err->line, err->col, err->msg);
+    json_t *out = NULL;
+    if (!rc) rc = tu_match_svc_count(tu__server_match(r->srv), logic, city, &out, err);
+    json_decref(logic);
+    return rc ? rc : tu_reply_json(r, 200, out);
 }

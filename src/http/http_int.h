@@ -76,6 +76,8 @@ tu_store *tu__server_store(tu_server *s, tu_err *err);
 /* The login throttles of the server: per account (by_addr = 0) or per client address. */
 struct tu_throttle *tu__server_throttle(tu_server *s, int by_addr);
 double tu__server_uptime(const tu_server *s);
+/* The match service (index of every enterprise, active policies), never NULL once the server runs. */
+struct tu_match_svc *tu__server_match(tu_server *s);
 
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
  * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */
@@ -153,5 +155,7 @@ int tu_h_ent_get(tu_req *r, tu_err *err);
 int tu_h_ent_patch(tu_req *r, tu_err *err);
 int tu_h_rules_validate(tu_req *r, tu_err *err);
 int tu_h_rules_explain(tu_req *r, tu_err *err);
+int tu_h_rules_match(tu_req *r, tu_err *err);
+int tu_h_ent_policies(tu_req *r, tu_err *err);
 
 #endif

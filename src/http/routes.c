@@ -45,6 +45,8 @@ const tu_route tu__routes[] = {
     {TU_M_GET,    "/api/v1/enterprises",           ENT_READERS,       TU_SCOPE_NONE, 0, tu_h_ent_list,        "search enterprises (paged)"},
     {TU_M_GET,    "/api/v1/enterprises/{uscc}",    ENT_READERS,       ENT,           0, tu_h_ent_get,         "one enterprise, each value with its source"},
     {TU_M_PATCH,  "/api/v1/enterprises/{uscc}",    OFFICIALS,         ENT,           1, tu_h_ent_patch,       "correct values of an enterprise"},
+    {TU_M_GET,    "/api/v1/enterprises/{uscc}/policies", ENT_READERS, ENT,         0, tu_h_ent_policies,    "eligible, near-miss and unknown policies of an enterprise"},
+    {TU_M_POST,   "/api/v1/rules/match",           OFFICIALS,         TU_SCOPE_NONE, 1, tu_h_rules_match,     "count and breakdown of the enterprises a rule finds"},
     {TU_M_POST,   "/api/v1/rules/validate",        ANY,               TU_SCOPE_NONE, 1, tu_h_rules_validate,  "static checks of a rule"},
     {TU_M_POST,   "/api/v1/rules/explain",         ENT_READERS,       TU_SCOPE_BODY_USCC, 1, tu_h_rules_explain, "why an enterprise meets a rule or not"},
 };

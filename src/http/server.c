@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/match_service.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
@@ -45,6 +46,7 @@ struct tu_server {
     tu_throttle *login_user, *login_addr;
     tu_store *stores[MAX_STORES];
     int nstores;
+    tu_match_svc *match; /* the enterprise index and active policies, built at start */
 };
 
 static _Thread_local struct {
@@ -80,6 +82,7 @@ int tu_http_config_from_env(tu_http_config *c, tu_err *err) {
     if ((v = getenv("TECHUP_DB")) && *v) c->db_url = v;
     if ((v = getenv("TECHUP_LISTEN")) && *v) c->listen = v;
     if ((v = getenv("TECHUP_WEB")) && *v) c->web_dir = v;
+    if ((v = getenv("TECHUP_POLICIES")) && *v) c->policies = v;
     long x;
     int rc;
     if ((rc = env_int("TECHUP_THREADS", 0, 256, &x, err)) < 0) return rc;
@@ -307,12 +310,23 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, tu_err *err)
     return TU_OK;
 }
 
+/* Opens the database once (creating and migrating it before the workers race) and builds the match index from
+ * it, logging the time and memory that took. */
 static int check_database(tu_server *s, tu_err *err) {
     tu_store *st = NULL;
-    int rc = tu_store_open(s->db_url, 0, &st, err); /* creates and migrates once, before the workers race */
+    int rc = tu_store_open(s->db_url, 0, &st, err);
+    if (!rc) rc = tu_match_svc_open(st, s->cfg.policies, &s->match, err);
     tu_store_close(st);
-    return rc;
+    if (rc) return rc;
+    tu_match_svc_stats ms;
+    tu_match_svc_stats_get(s->match, &ms);
+    tu_log(TU_LOG_INFO, "match.index", "built the index of %zu enterprises in %.0f ms: %.1f MiB columns, %.1f MiB "
+           "bitmaps; %zu policies", ms.enterprises, ms.build_ms, (double)ms.column_bytes / 1048576.0,
+           (double)ms.bitmap_bytes / 1048576.0, ms.policies);
+    return TU_OK;
 }
+
+tu_match_svc *tu__server_match(tu_server *s) { return s->match; }
 
 static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {
     s->cfg = *c;
@@ -382,6 +396,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
         MHD_stop_daemon(s->mhd);
         tu_log(TU_LOG_INFO, "http.stop", "stopped (%ld requests cut short)", left);
     }
+    tu_match_svc_close(s->match); /* after the workers: no writer runs now */
     for (int i = 0; i < s->nstores; i++) tu_store_close(s->stores[i]);
     tu__static_close();
     tu_throttle_free(s->login_user);

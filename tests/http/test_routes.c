@@ -60,6 +60,8 @@ static const mrow matrix[] = {
     {"GET",    "/api/v1/enterprises",         "/api/v1/enterprises?limit=5",    NULL, ENT_READERS, 0, 0},
     {"GET",    "/api/v1/enterprises/{uscc}",  "/api/v1/enterprises/{own}",      NULL, ENT_READERS, 0, 1},
     {"PATCH",  "/api/v1/enterprises/{uscc}",  "/api/v1/enterprises/{own}",      "{\"values\":{\"employees\":\"77\"}}", OFFICIALS, 0, 1},
+    {"GET",    "/api/v1/enterprises/{uscc}/policies", "/api/v1/enterprises/{own}/policies", NULL, ENT_READERS, 0, 1},
+    {"POST",   "/api/v1/rules/match",         "/api/v1/rules/match",            "{\"text\":\"revenue > 1\"}", OFFICIALS, 0, 0},
     {"POST",   "/api/v1/rules/validate",      "/api/v1/rules/validate",         "{\"text\":\"revenue > 1\"}", ANYONE, 0, 0},
     {"POST",   "/api/v1/rules/explain",       "/api/v1/rules/explain",          "{\"text\":\"revenue > 1\",\"uscc\":\"{own}\"}", ENT_READERS, 0, 1},
 };

@@ -1,0 +1,99 @@
+/* bits.c — dense bitsets and their conversion from/to CRoaring bitmaps.
+ *
+ * Conversions walk roaring's containers directly (bitset containers are ORed word by word, arrays scattered,
+ * runs filled) so that turning a 7M-id bitmap into a dense bitset costs about one pass over 875 KB.
+ */
+#include <roaring/containers/containers.h>
+#include <string.h>
+
+#include "match/match_int.h"
+
+uint64_t tu__bits_count(const uint64_t *w, size_t nw) {
+    uint64_t c = 0;
+    for (size_t i = 0; i < nw; i++) c += (uint64_t)__builtin_popcountll(w[i]);
+    return c;
+}
+
+static void fill_range(uint64_t *dst, size_t nw, uint64_t a, uint64_t b) { /* [a, b) */
+    if (b > (uint64_t)nw * 64) b = (uint64_t)nw * 64;
+    for (; a < b && (a & 63); a++) dst[a >> 6] |= 1ull << (a & 63);
+    for (; a + 64 <= b; a += 64) dst[a >> 6] = ~0ull;
+    for (; a < b; a++) dst[a >> 6] |= 1ull << (a & 63);
+}
+
+/* One 65536-id chunk (1024 words, fewer at the end) as a container: a bitset when dense, else an array. */
+static void *make_container(const uint64_t *w, size_t nwc, uint8_t *type) {
+    uint64_t card = tu__bits_count(w, nwc);
+    if (card == 0) return NULL;
+    if (card > 4096) {
+        bitset_container_t *bc = bitset_container_create();
+        if (!bc) return NULL;
+        memcpy(bc->array, w, nwc * 8);
+        bc->cardinality = (int32_t)card;
+        *type = BITSET_CONTAINER_TYPE_CODE;
+        return bc;
+    }
+    array_container_t *ac = array_container_create_given_capacity((int32_t)card);
+    if (!ac) return NULL;
+    for (size_t i = 0; i < nwc; i++)
+        for (uint64_t x = w[i]; x; x &= x - 1) ac->array[ac->cardinality++] = (uint16_t)(i * 64 + (size_t)__builtin_ctzll(x));
+    *type = ARRAY_CONTAINER_TYPE_CODE;
+    return ac;
+}
+
+roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw) {
+    roaring_bitmap_t *r = roaring_bitmap_create();
+    if (!r) return NULL;
+    for (size_t w0 = 0; w0 < nw; w0 += 1024) {
+        size_t nwc = nw - w0 < 1024 ? nw - w0 : 1024;
+        uint8_t type = 0;
+        if (tu__bits_count(w + w0, nwc) == 0) continue;
+        void *c = make_container(w + w0, nwc, &type);
+        if (!c) {
+            roaring_bitmap_free(r);
+            return NULL;
+        }
+        ra_append(&r->high_low_container, (uint16_t)(w0 / 1024), c, type);
+    }
+    return r;
+}
+
+/* dst[0..nw) |= ids [w0*64, (w0+nw)*64) of one container (its first id is base). */
+static void or_container_part(uint64_t *dst, size_t nw, uint64_t w0, uint64_t base, const void *c, uint8_t type) {
+    uint64_t lo = w0 * 64, hi = (w0 + nw) * 64;
+    if (type == BITSET_CONTAINER_TYPE_CODE) {
+        const bitset_container_t *bc = c;
+        for (size_t i = 0; i < nw; i++) dst[i] |= bc->array[w0 - base / 64 + i];
+    } else if (type == ARRAY_CONTAINER_TYPE_CODE) {
+        const array_container_t *ac = c;
+        for (int32_t i = 0; i < ac->cardinality; i++) {
+            uint64_t x = base + ac->array[i];
+            if (x >= lo && x < hi) dst[(x - lo) >> 6] |= 1ull << (x & 63);
+        }
+    } else {
+        const run_container_t *rc = c;
+        for (int32_t i = 0; i < rc->n_runs; i++) {
+            uint64_t a = base + rc->runs[i].value, b = a + rc->runs[i].length + 1u;
+            if (a < lo) a = lo;
+            if (b > hi) b = hi;
+            if (a < b) fill_range(dst, nw, a - lo, b - lo);
+        }
+    }
+}
+
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0) {
+    const roaring_array_t *ra = &r->high_low_container;
+    uint16_t key = (uint16_t)(w0 / 1024);
+    int32_t lo = 0, hi = ra->size - 1;
+    while (lo <= hi) { /* binary search for the container of this key */
+        int32_t mid = (lo + hi) / 2;
+        if (ra->keys[mid] < key) lo = mid + 1;
+        else if (ra->keys[mid] > key) hi = mid - 1;
+        else {
+            uint8_t type = ra->typecodes[mid];
+            const void *c = container_unwrap_shared(ra->containers[mid], &type);
+            or_container_part(dst, nw, w0, (uint64_t)key << 16, c, type);
+            return;
+        }
+    }
+}

@@ -1,0 +1,414 @@
+/* index.c — the enterprise index: columns, bucket codes and bitmaps; build, update, row access.
+ *
+ * Byte budget per enterprise in columns (must stay <= 64): revenue, employees, rd_ratio, energy 4 x 8, founded
+ * 4, five bucket codes 5, city 1, division 1, district 1, industry tail 2, size 1, tags 2, presence 2, USCC 12
+ * = 63. Everything else is in roaring bitmaps (one per code value, per tag, and per attribute for "missing").
+ * Workload: one build at start (7M records in a few seconds), then single-record updates.
+ */
+#include "match/index.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/alloc.h"
+#include "core/codes.h"
+#include "match/match_int.h"
+
+const int tu__num_attrs[TU__NUM_COUNT] = {TU_A_REVENUE, TU_A_EMPLOYEES, TU_A_RD_RATIO, TU_A_ENERGY_TCE,
+                                          TU_A_FOUNDED};
+static const int code_attrs[TU__CODE_COUNT] = {TU_A_CITY, TU_A_INDUSTRY_DIVISION, TU_A_INDUSTRY_SECTION, TU_A_SIZE,
+                                               TU_A_REGION};
+
+/* ---- fast code lookups (the core lookups scan their tables; the build calls them 7M times) ---- */
+static int8_t div_table[26 * 100];  /* letter, two digits -> division index + 1 */
+static int8_t city_table[10000];    /* first four digits of a city code -> city index + 1 */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init_tables(void) {
+    for (int i = 0; i < tu_division_count(); i++) {
+        const char *c = tu_division_at(i)->code;
+        div_table[(c[0] - 'A') * 100 + (c[1] - '0') * 10 + (c[2] - '0')] = (int8_t)(i + 1);
+    }
+    for (int i = 0; i < tu_city_count(); i++) city_table[tu_city_at(i)->code / 100 % 10000] = (int8_t)(i + 1);
+}
+
+static int div_index(const char *d) {
+    if (d[0] < 'A' || d[0] > 'Z' || d[1] < '0' || d[1] > '9' || d[2] < '0' || d[2] > '9') return -1;
+    pthread_once(&tables_once, init_tables);
+    return div_table[(d[0] - 'A') * 100 + (d[1] - '0') * 10 + (d[2] - '0')] - 1;
+}
+
+static int city_index(uint32_t code) {
+    pthread_once(&tables_once, init_tables);
+    int i = code % 100 == 0 && code < 1000000 ? city_table[code / 100] - 1 : -1;
+    return i >= 0 && tu_city_at(i)->code == code ? i : -1;
+}
+
+int tu__num_slot(int attr) {
+    for (int k = 0; k < TU__NUM_COUNT; k++)
+        if (tu__num_attrs[k] == attr) return k;
+    return -1;
+}
+
+int tu__code_slot(int attr) {
+    for (int k = 0; k < TU__CODE_COUNT; k++)
+        if (code_attrs[k] == attr) return k;
+    return -1;
+}
+
+int tu__code_nvalues(int slot) {
+    switch (slot) {
+    case TU__CODE_CITY: return tu_city_count();
+    case TU__CODE_DIVISION: return tu_division_count();
+    case TU__CODE_SECTION: return 26;
+    case TU__CODE_SIZE: return TU_SIZE_COUNT;
+    default: return TU_REGION_COUNT;
+    }
+}
+
+static int parse_city(const char *s, size_t len) {
+    uint32_t v = 0;
+    if (len != 6) return -1;
+    for (size_t i = 0; i < 6; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (uint32_t)(s[i] - '0');
+    }
+    return tu_city_index(v);
+}
+
+int tu__code_value(int slot, const char *s, size_t len) {
+    char buf[32];
+    if (len >= sizeof buf) return -1;
+    memcpy(buf, s, len), buf[len] = '\0';
+    switch (slot) {
+    case TU__CODE_CITY: return parse_city(s, len);
+    case TU__CODE_DIVISION: return len == 3 ? div_index(buf) : -1;
+    case TU__CODE_SECTION: return len == 1 && s[0] >= 'A' && s[0] <= 'Z' ? s[0] - 'A' : -1;
+    case TU__CODE_SIZE: return tu_size_parse(s, len);
+    default: return tu_region_parse(buf);
+    }
+}
+
+int tu__code_of_ent(int slot, const tu_ent *e) {
+    switch (slot) {
+    case TU__CODE_CITY: return city_index(e->city);
+    case TU__CODE_DIVISION: return div_index(e->division);
+    case TU__CODE_SECTION: return e->industry[0] >= 'A' && e->industry[0] <= 'Z' ? e->industry[0] - 'A' : -1;
+    case TU__CODE_SIZE: return e->size;
+    default: return e->region;
+    }
+}
+
+static int64_t ent_num(const tu_ent *e, int slot) {
+    switch (slot) {
+    case TU__NUM_REVENUE: return e->revenue;
+    case TU__NUM_EMPLOYEES: return e->employees;
+    case TU__NUM_RD_RATIO: return e->rd_ratio;
+    case TU__NUM_ENERGY: return e->energy_tce;
+    default: return e->founded;
+    }
+}
+
+int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id) {
+    return slot == TU__NUM_FOUNDED ? ix->founded[id] : ix->num[slot][id];
+}
+
+/* ---- USCC packing: 18 characters of the 31-letter alphabet, 5 bits each ---- */
+static void uscc_pack(const char *u, uint64_t *lo, uint32_t *hi) {
+    uint64_t a = 0;
+    uint32_t b = 0;
+    for (int i = 0; i < 12; i++) a = a << 5 | (uint64_t)(tu_uscc_char_value(u[i]) & 31);
+    for (int i = 12; i < 18; i++) b = b << 5 | (uint32_t)(tu_uscc_char_value(u[i]) & 31);
+    *lo = a, *hi = b;
+}
+
+static void uscc_unpack(uint64_t lo, uint32_t hi, char out[19]) {
+    for (int i = 11; i >= 0; i--, lo >>= 5) out[i] = tu_uscc_alphabet[lo & 31];
+    for (int i = 17; i >= 12; i--, hi >>= 5) out[i] = tu_uscc_alphabet[hi & 31];
+    out[18] = '\0';
+}
+
+/* ---- buckets ---- */
+static uint8_t bucket_of(const int64_t *bounds, int64_t v) { /* largest q with bounds[q] <= v */
+    int lo = 0, hi = TU__QBUCKETS - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (bounds[mid] <= v) lo = mid;
+        else hi = mid - 1;
+    }
+    return (uint8_t)lo;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Bucket bounds at the quantiles of a sample of the present values (bounds[0] = INT64_MIN). */
+static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot) {
+    enum { SAMPLE = 1 << 16 };
+    int64_t *s = tu_malloc(SAMPLE * sizeof *s);
+    if (!s) return TU_ENOMEM;
+    size_t m = 0, step = n / SAMPLE + 1;
+    for (size_t i = 0; i < n && m < SAMPLE; i += step)
+        if (TU_ENT_HAS(&ents[i], tu__num_attrs[slot])) s[m++] = ent_num(&ents[i], slot);
+    qsort(s, m, sizeof *s, cmp_i64);
+    bounds[0] = INT64_MIN;
+    for (int q = 1; q < TU__QBUCKETS; q++) {
+        int64_t b = m ? s[(size_t)q * m / TU__QBUCKETS] : INT64_MAX;
+        bounds[q] = b > bounds[q - 1] ? b : (bounds[q - 1] == INT64_MAX ? INT64_MAX : bounds[q - 1] + 1);
+    }
+    tu_free(s);
+    return TU_OK;
+}
+
+/* ---- storage ---- */
+#define COLUMNS(XX)                                                                                             \
+    XX(num[0]) XX(num[1]) XX(num[2]) XX(num[3]) XX(founded) XX(qcode[0]) XX(qcode[1]) XX(qcode[2]) XX(qcode[3]) \
+    XX(qcode[4]) XX(city) XX(division) XX(district2) XX(ind_tail) XX(size) XX(tags) XX(present) XX(uscc_lo)   \
+    XX(uscc_hi)
+
+/* Asks for transparent huge pages on a big column: 7M-row columns otherwise cost ~100k page faults. */
+static void advise_huge(void *p, size_t bytes) {
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, z = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (bytes >= (2u << 20) && z > a) madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
+static int grow(tu_index *ix, size_t cap) {
+#define GROW(f)                                                                                                 \
+    {                                                                                                           \
+        void *p = tu_realloc(ix->f, cap * sizeof *ix->f);                                                       \
+        if (!p) return TU_ENOMEM;                                                                               \
+        ix->f = p;                                                                                              \
+        advise_huge(p, cap * sizeof *ix->f);                                                                    \
+    }
+    COLUMNS(GROW)
+#undef GROW
+    ix->cap = cap;
+    return TU_OK;
+}
+
+static size_t column_bytes_per_id(const tu_index *ix) {
+    size_t b = 0;
+#define SZ(f) b += sizeof *ix->f;
+    COLUMNS(SZ)
+#undef SZ
+    return b;
+}
+
+static int alloc_bitmaps(tu_index *ix) {
+    for (int k = 0; k < TU__CODE_COUNT; k++) {
+        int nv = tu__code_nvalues(k);
+        ix->code[k] = tu_calloc((size_t)nv, sizeof *ix->code[k]);
+        if (!ix->code[k]) return TU_ENOMEM;
+        for (int v = 0; v < nv; v++)
+            if (!(ix->code[k][v] = roaring_bitmap_create())) return TU_ENOMEM;
+    }
+    for (int t = 0; t < TU_TAG_COUNT; t++)
+        if (!(ix->tag[t] = roaring_bitmap_create())) return TU_ENOMEM;
+    for (int a = 0; a < TU_A_COUNT; a++)
+        if (!(ix->missing[a] = roaring_bitmap_create())) return TU_ENOMEM;
+    return TU_OK;
+}
+
+static int check_ent(const tu_ent *e, tu_err *err) {
+    if (city_index(e->city) < 0) return tu_err_set(err, TU_EINVAL, "record has an unknown city %06u", e->city);
+    if (TU_ENT_HAS(e, TU_A_INDUSTRY) && div_index(e->division) < 0)
+        return tu_err_set(err, TU_EINVAL, "record has an unknown industry division '%.3s'", e->division);
+    if (TU_ENT_HAS(e, TU_A_SIZE) && (e->size < 0 || e->size >= TU_SIZE_COUNT))
+        return tu_err_set(err, TU_EINVAL, "record has a bad size class");
+    return TU_OK;
+}
+
+static uint16_t ind_tail(const tu_ent *e) {
+    size_t len = strnlen(e->industry, sizeof e->industry);
+    if (len == 4) return (uint16_t)(10 + e->industry[3] - '0');
+    if (len == 5) return (uint16_t)(100 + (e->industry[3] - '0') * 10 + e->industry[4] - '0');
+    return 0;
+}
+
+/* Adds (on = 1) or removes (on = 0) id from the bitmaps of record e. Roaring add/remove may allocate: the
+ * CRoaring of Debian aborts on exhaustion there, so this step cannot fail halfway. */
+static void set_bitmaps(tu_index *ix, uint32_t id, const tu_ent *e, int on) {
+    void (*op)(roaring_bitmap_t *, uint32_t) = on ? roaring_bitmap_add : roaring_bitmap_remove;
+    for (int k = 0; k < TU__CODE_COUNT; k++) {
+        int v = TU_ENT_HAS(e, code_attrs[k]) ? tu__code_of_ent(k, e) : -1;
+        if (v >= 0 && v < tu__code_nvalues(k)) op(ix->code[k][v], id);
+    }
+    for (int t = 0; t < TU_TAG_COUNT; t++)
+        if (e->tags >> t & 1u) op(ix->tag[t], id);
+    for (int a = 0; a < TU_A_COUNT; a++)
+        if (!TU_ENT_HAS(e, a)) op(ix->missing[a], id);
+}
+
+static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
+    for (int k = 0; k < TU__NUM_COUNT; k++) {
+        int64_t v = TU_ENT_HAS(e, tu__num_attrs[k]) ? ent_num(e, k) : 0;
+        if (k == TU__NUM_FOUNDED) ix->founded[id] = (int32_t)v;
+        else ix->num[k][id] = v;
+        ix->qcode[k][id] = bucket_of(ix->bounds[k], v);
+    }
+    ix->city[id] = (uint8_t)city_index(e->city);
+    ix->division[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? (uint8_t)div_index(e->division) : 0;
+    ix->ind_tail[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? ind_tail(e) : 0;
+    ix->district2[id] = TU_ENT_HAS(e, TU_A_DISTRICT) ? (uint8_t)(e->district % 100) : 0;
+    ix->size[id] = TU_ENT_HAS(e, TU_A_SIZE) ? e->size : -1;
+    ix->tags[id] = (uint16_t)e->tags;
+    ix->present[id] = (uint16_t)e->present;
+    uscc_pack(e->uscc, &ix->uscc_lo[id], &ix->uscc_hi[id]);
+}
+
+int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
+    *out = NULL;
+    if (n > UINT32_MAX) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index");
+    tu_index *ix = tu_calloc(1, sizeof *ix);
+    if (!ix) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    pthread_rwlock_init(&ix->lock, NULL);
+    pthread_mutex_init(&ix->scratch_lock, NULL);
+    int rc = grow(ix, n > 1024 ? n : 1024);
+    if (!rc) rc = alloc_bitmaps(ix);
+    for (int k = 0; k < TU__NUM_COUNT && !rc; k++) rc = choose_bounds(ix->bounds[k], ents, n, k);
+    if (rc) {
+        tu_index_close(ix);
+        return tu_err_set(err, rc, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = check_ent(&ents[i], err))) {
+            tu_index_close(ix);
+            return rc;
+        }
+        set_columns(ix, (uint32_t)i, &ents[i]);
+        set_bitmaps(ix, (uint32_t)i, &ents[i], 1);
+    }
+    ix->n = n;
+    for (int k = 0; k < TU__CODE_COUNT; k++)
+        for (int v = 0; v < tu__code_nvalues(k); v++) roaring_bitmap_run_optimize(ix->code[k][v]);
+    *out = ix;
+    return TU_OK;
+}
+
+int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
+    int rc = check_ent(e, err);
+    if (rc) return rc;
+    pthread_rwlock_wrlock(&ix->lock);
+    if (id > ix->n) rc = tu_err_set(err, TU_EINVAL, "id %u is beyond the end of the index (%zu)", id, ix->n);
+    else if (id == ix->cap && (rc = grow(ix, ix->cap * 2))) tu_err_set(err, rc, "out of memory");
+    if (!rc) {
+        if (id < ix->n) {
+            tu_ent old;
+            tu__index_row(ix, id, &old);
+            set_bitmaps(ix, id, &old, 0);
+        } else {
+            ix->n++;
+        }
+        set_columns(ix, id, e);
+        set_bitmaps(ix, id, e, 1);
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    return rc;
+}
+
+void tu_index_close(tu_index *ix) {
+    if (!ix) return;
+#define FREE(f) tu_free(ix->f);
+    COLUMNS(FREE)
+#undef FREE
+    for (int k = 0; k < TU__CODE_COUNT; k++) {
+        for (int v = 0; ix->code[k] && v < tu__code_nvalues(k); v++) roaring_bitmap_free(ix->code[k][v]);
+        tu_free(ix->code[k]);
+    }
+    for (int t = 0; t < TU_TAG_COUNT; t++) roaring_bitmap_free(ix->tag[t]);
+    for (int a = 0; a < TU_A_COUNT; a++) roaring_bitmap_free(ix->missing[a]);
+    for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+    pthread_mutex_destroy(&ix->scratch_lock);
+    pthread_rwlock_destroy(&ix->lock);
+    tu_free(ix);
+}
+
+size_t tu_index_count(const tu_index *ix) { return ix->n; }
+
+void tu__index_row(const tu_index *ix, uint32_t id, tu_ent *e) {
+    tu_ent_init(e);
+    uscc_unpack(ix->uscc_lo[id], ix->uscc_hi[id], e->uscc);
+    const tu_city *c = tu_city_at(ix->city[id]);
+    e->city = c->code;
+    e->region = (int8_t)c->region;
+    e->present = ix->present[id];
+    if (TU_ENT_HAS(e, TU_A_DISTRICT)) e->district = c->code / 100 * 100 + ix->district2[id];
+    if (TU_ENT_HAS(e, TU_A_INDUSTRY)) {
+        const char *d = tu_division_at(ix->division[id])->code;
+        unsigned t = ix->ind_tail[id];
+        memcpy(e->division, d, 3);
+        memcpy(e->industry, d, 3);
+        if (t >= 100) e->industry[3] = (char)('0' + (t - 100) / 10), e->industry[4] = (char)('0' + (t - 100) % 10);
+        else if (t >= 10) e->industry[3] = (char)('0' + t - 10);
+    }
+    e->size = ix->size[id];
+    e->size_given = 1;
+    e->revenue = ix->num[TU__NUM_REVENUE][id];
+    e->employees = ix->num[TU__NUM_EMPLOYEES][id];
+    e->rd_ratio = ix->num[TU__NUM_RD_RATIO][id];
+    e->energy_tce = ix->num[TU__NUM_ENERGY][id];
+    e->founded = ix->founded[id];
+    e->tags = ix->tags[id];
+}
+
+int tu_index_get(const tu_index *ix, uint32_t id, tu_ent *out) {
+    pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
+    int rc = id < ix->n ? TU_OK : TU_ENOTFOUND;
+    if (!rc) tu__index_row(ix, id, out);
+    pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
+    return rc;
+}
+
+int tu_index_uscc(const tu_index *ix, uint32_t id, char out[19]) {
+    if (id >= ix->n) return TU_ENOTFOUND;
+    uscc_unpack(ix->uscc_lo[id], ix->uscc_hi[id], out);
+    return TU_OK;
+}
+
+int64_t tu_index_find_uscc(const tu_index *ix, const char *uscc) {
+    if (strlen(uscc) != 18) return -1;
+    for (int i = 0; i < 18; i++)
+        if (tu_uscc_char_value(uscc[i]) < 0) return -1;
+    uint64_t lo;
+    uint32_t hi;
+    uscc_pack(uscc, &lo, &hi);
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->uscc_lo[i] == lo && ix->uscc_hi[i] == hi) return (int64_t)i;
+    return -1;
+}
+
+void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_bytes) {
+    size_t b = 0;
+    for (int k = 0; k < TU__CODE_COUNT; k++)
+        for (int v = 0; v < tu__code_nvalues(k); v++) b += roaring_bitmap_size_in_bytes(ix->code[k][v]);
+    for (int t = 0; t < TU_TAG_COUNT; t++) b += roaring_bitmap_size_in_bytes(ix->tag[t]);
+    for (int a = 0; a < TU_A_COUNT; a++) b += roaring_bitmap_size_in_bytes(ix->missing[a]);
+    if (column_bytes) *column_bytes = column_bytes_per_id(ix) * ix->n;
+    if (bitmap_bytes) *bitmap_bytes = b;
+}
+
+uint64_t *tu__scratch_get(tu_index *ix, size_t words) {
+    uint64_t *b = NULL;
+    pthread_mutex_lock(&ix->scratch_lock);
+    if (ix->scratch_words != words) { /* the index grew: drop buffers of the old size */
+        for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+        ix->nscratch = 0, ix->scratch_words = words;
+    }
+    if (ix->nscratch) b = ix->scratch[--ix->nscratch];
+    pthread_mutex_unlock(&ix->scratch_lock);
+    return b ? b : tu_malloc(words * 8 + 64);
+}
+
+void tu__scratch_put(tu_index *ix, uint64_t *b, size_t words) {
+    if (!b) return;
+    pthread_mutex_lock(&ix->scratch_lock);
+    if (words == ix->scratch_words && ix->nscratch < sizeof ix->scratch / sizeof ix->scratch[0]) {
+        ix->scratch[ix->nscratch++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&ix->scratch_lock);
+    tu_free(b);
+}

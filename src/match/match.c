@@ -1,0 +1,375 @@
+/* match.c — running a compiled plan over the enterprise index: three-valued set algebra on dense bitsets.
+ *
+ * Every node yields T (TRUE) and F (FALSE) bitsets; UNKNOWN is what is in neither. Leaves: tags and code
+ * values OR their roaring bitmaps; numeric ranges scan the one-byte bucket column (16 rows per SSE2 compare)
+ * and check exact values only in the one or two boundary buckets; "missing" bitmaps carve out UNKNOWN.
+ * and/or/not combine in Kleene logic (and: T = T1&T2, F = F1|F2; or dual; not swaps). Residual sub-rules run
+ * row by row, only on the rows their outcome can still change (the `care` mask). Workload: 7M rows, a few ms.
+ */
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "core/alloc.h"
+#include "core/codes.h"
+#include "match/match.h"
+#include "match/match_int.h"
+
+struct tu_matchset {
+    tu_index *ix; /* its buffers go back to the index's scratch cache */
+    size_t n, nw;
+    uint64_t *t, *f, *near, *u; /* u: computed on first use (NULL until then) */
+};
+
+/* A plan runs chunk by chunk: 1024 words = 65,536 ids = one roaring container, so every intermediate bitset
+ * (8 KB) stays in cache and memory traffic is only the inputs (bucket codes, containers, boundary rows). */
+enum { CHUNK = 1024, POOL = 192 };
+size_t tu__match_chunk = CHUNK; /* a divisor of 1024 */
+
+typedef struct run {
+    tu_index *ix;
+    size_t n, nw;
+    size_t w0, cw; /* current chunk: words [w0, w0 + cw) */
+    uint64_t *pool[POOL];
+    int npool, oom;
+} run;
+
+static uint64_t *buf_new(run *r) {
+    if (r->npool) return r->pool[--r->npool];
+    uint64_t *b = tu_malloc(CHUNK * 8);
+    if (!b) r->oom = 1;
+    return b;
+}
+
+static void buf_put(run *r, uint64_t *b) {
+    if (b && r->npool < POOL) r->pool[r->npool++] = b;
+    else tu_free(b);
+}
+
+static void fill_universe(const run *r, uint64_t *w) {
+    memset(w, 0xff, r->cw * 8);
+    if (r->w0 + r->cw == r->nw && r->n % 64) w[r->cw - 1] = (1ull << (r->n % 64)) - 1;
+}
+
+/* dst |= the container of bitmap b for this chunk. */
+static void or_chunk(const run *r, uint64_t *dst, const roaring_bitmap_t *b) {
+    tu__rb_or_chunk(dst, r->cw, b, r->w0);
+}
+
+/* T = pred & ~missing, F = universe & ~pred & ~missing, given pred already in t. */
+static void split_present(run *r, int attr, uint64_t *t, uint64_t *f) {
+    uint64_t m[CHUNK];
+    memset(m, 0, r->cw * 8);
+    or_chunk(r, m, r->ix->missing[attr]);
+    fill_universe(r, f);
+    for (size_t i = 0; i < r->cw; i++) {
+        t[i] &= ~m[i] & f[i];
+        f[i] &= ~t[i] & ~m[i];
+    }
+}
+
+static void leaf_codes(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
+    memset(t, 0, r->cw * 8);
+    for (int v = 0; v < tu__code_nvalues(n->k); v++)
+        if (n->vals[v >> 6] >> (v & 63) & 1u) or_chunk(r, t, r->ix->code[n->k][v]);
+    split_present(r, n->attr, t, f);
+}
+
+static void leaf_tag(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
+    memset(t, 0, r->cw * 8);
+    or_chunk(r, t, r->ix->tag[n->k]);
+    fill_universe(r, f);
+    for (size_t i = 0; i < r->cw; i++) f[i] &= ~t[i];
+}
+
+/* Bits of 64 bucket codes: in = code in [a, a+span), edge = code == e1 or code == e2. */
+static void scan64(const uint8_t *c, uint8_t a, uint8_t span, int e1, int e2, uint64_t *in, uint64_t *edge) {
+    uint64_t m = 0, e = 0;
+#if defined(__SSE2__)
+    const __m128i va = _mm_set1_epi8((char)a), vmax = _mm_set1_epi8((char)(uint8_t)(span - 1));
+    const __m128i v1 = _mm_set1_epi8((char)e1), v2 = _mm_set1_epi8((char)e2);
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(c + 16 * k));
+        __m128i d = _mm_sub_epi8(x, va);
+        __m128i le = _mm_cmpeq_epi8(_mm_min_epu8(d, vmax), d);
+        if (span) m |= (uint64_t)(uint16_t)_mm_movemask_epi8(le) << (16 * k);
+        if (e1 >= 0) e |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v1)) << (16 * k);
+        if (e2 >= 0) e |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v2)) << (16 * k);
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        m |= (uint64_t)((uint8_t)(c[i] - a) < span) << i;
+        e |= (uint64_t)(c[i] == e1 || c[i] == e2) << i;
+    }
+#endif
+    *in = m, *edge = e;
+}
+
+/* Exact check of the rows of boundary buckets: prefetches for the whole chunk go out first, so the cache
+ * misses overlap instead of queueing. */
+static void check_edges(run *r, const tu__node *n, int slot, uint64_t *t, const uint64_t *edge) {
+    enum { MAXE = 2048 };
+    uint32_t ids[MAXE];
+    size_t k = 0;
+    for (size_t w = 0; w < r->cw; w++)
+        for (uint64_t x = edge[w]; x; x &= x - 1) {
+            if (k == MAXE) break;
+            uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
+            ids[k++] = id;
+            if (slot == TU__NUM_FOUNDED) __builtin_prefetch(&r->ix->founded[id]);
+            else __builtin_prefetch(&r->ix->num[slot][id]);
+        }
+    uint32_t base = (uint32_t)(r->w0 * 64);
+    for (size_t i = 0; i < k; i++) {
+        int64_t v = tu__num_get(r->ix, slot, ids[i]);
+        if (v >= n->lo && v <= n->hi) t[(ids[i] - base) >> 6] |= 1ull << (ids[i] & 63);
+    }
+    if (k == MAXE) /* a crowded boundary bucket: the rest without prefetching */
+        for (size_t w = 0; w < r->cw; w++)
+            for (uint64_t x = edge[w]; x; x &= x - 1) {
+                uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
+                int64_t v = tu__num_get(r->ix, slot, id);
+                if (v >= n->lo && v <= n->hi) t[w] |= 1ull << (id & 63);
+            }
+}
+
+static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
+    int slot = tu__num_slot(n->attr);
+    const int64_t *b = r->ix->bounds[slot];
+    const uint8_t *q = r->ix->qcode[slot];
+    memset(t, 0, r->cw * 8);
+    if (n->lo <= n->hi) {
+        int blo = 0, bhi = TU__QBUCKETS - 1;
+        while (blo < TU__QBUCKETS - 1 && b[blo + 1] <= n->lo) blo++;
+        while (bhi > 0 && b[bhi] > n->hi) bhi--;
+        int lo_full = n->lo <= b[blo], hi_full = bhi == TU__QBUCKETS - 1 ? n->hi >= INT64_MAX / 2 : n->hi >= b[bhi + 1] - 1;
+        int a = blo + !lo_full, z = bhi - !hi_full; /* fully inside: buckets a..z */
+        int e1 = lo_full ? -1 : blo, e2 = hi_full ? -1 : bhi, all = z - a + 1 == TU__QBUCKETS;
+        uint8_t span = (uint8_t)(z >= a && !all ? z - a + 1 : 0);
+        size_t full = r->n / 64;
+        uint64_t edge[CHUNK];
+        for (size_t i = 0; i < r->cw; i++) {
+            size_t w = r->w0 + i;
+            uint64_t in = 0, ed = 0;
+            if (w < full) {
+                scan64(q + w * 64, (uint8_t)a, span, e1, e2, &in, &ed);
+            } else {
+                uint8_t tail[64] = {0};
+                uint64_t lim = (1ull << (r->n - w * 64)) - 1;
+                memcpy(tail, q + w * 64, r->n - w * 64);
+                scan64(tail, (uint8_t)a, span, e1, e2, &in, &ed);
+                in &= lim, ed &= lim;
+            }
+            t[i] = all ? ~0ull : in; /* beyond n: cut by split_present */
+            edge[i] = all ? 0 : ed;
+        }
+        if (!all && (e1 >= 0 || e2 >= 0)) check_edges(r, n, slot, t, edge);
+    }
+    split_present(r, n->attr, t, f);
+}
+
+static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f);
+
+static void leaf_resid(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
+    memset(t, 0, r->cw * 8);
+    memset(f, 0, r->cw * 8);
+    for (size_t w = 0; w < r->cw; w++)
+        for (uint64_t c = care[w]; c; c &= c - 1) {
+            uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(c));
+            tu_ent e;
+            tu__index_row(r->ix, id, &e);
+            tu_tri v = tu_rule_eval_ent(n->rule, &e);
+            if (v == TU_TRI_TRUE) t[w] |= 1ull << (id & 63);
+            else if (v == TU_TRI_FALSE) f[w] |= 1ull << (id & 63);
+        }
+}
+
+static int has_resid(const tu__node *n) {
+    if (n->type == TU__N_RESID) return 1;
+    for (int i = 0; i < n->nkids; i++)
+        if (has_resid(n->kids[i])) return 1;
+    return 0;
+}
+
+/* and/or: T and F accumulate; kids with residuals go last and only see rows still undecided. */
+static void eval_junction(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
+    int is_and = n->type == TU__N_AND;
+    uint64_t *kt = buf_new(r), *kf = buf_new(r), *kc = buf_new(r);
+    if (r->oom) goto out;
+    fill_universe(r, is_and ? t : f);
+    memset(is_and ? f : t, 0, r->cw * 8);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n->nkids; i++) {
+            if (has_resid(n->kids[i]) != pass) continue;
+            const uint64_t *dom = is_and ? f : t; /* rows already decided */
+            if (pass)
+                for (size_t w = 0; w < r->cw; w++) kc[w] = care[w] & ~dom[w];
+            eval(r, n->kids[i], kc, kt, kf);
+            if (r->oom) goto out;
+            for (size_t w = 0; w < r->cw; w++)
+                if (is_and) t[w] &= kt[w], f[w] |= kf[w];
+                else t[w] |= kt[w], f[w] &= kf[w];
+        }
+out:
+    buf_put(r, kt), buf_put(r, kf), buf_put(r, kc);
+}
+
+static void eval(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
+    switch (n->type) {
+    case TU__N_CONST:
+        memset(t, 0, r->cw * 8), memset(f, 0, r->cw * 8);
+        if (n->k == TU_TRI_TRUE) fill_universe(r, t);
+        if (n->k == TU_TRI_FALSE) fill_universe(r, f);
+        break;
+    case TU__N_TAG: leaf_tag(r, n, t, f); break;
+    case TU__N_CODES: leaf_codes(r, n, t, f); break;
+    case TU__N_RANGE: leaf_range(r, n, t, f); break;
+    case TU__N_RESID: leaf_resid(r, n, care, t, f); break;
+    case TU__N_NOT: eval(r, n->kids[0], care, f, t); break;
+    default: eval_junction(r, n, care, t, f);
+    }
+}
+
+/* Conditions one by one: A = all TRUE so far, B = exactly one FALSE and the rest TRUE (the near misses). */
+static void eval_near(run *r, const tu_plan *p, uint64_t *a, uint64_t *b, uint64_t *f) {
+    uint64_t *kt = buf_new(r), *kf = buf_new(r), *care = buf_new(r);
+    if (r->oom) goto out;
+    fill_universe(r, a);
+    memset(b, 0, r->cw * 8), memset(f, 0, r->cw * 8);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < p->nconds; i++) {
+            if (has_resid(p->conds[i]) != pass) continue;
+            if (pass) {
+                fill_universe(r, care);
+                for (size_t w = 0; w < r->cw; w++) care[w] &= ~f[w] | b[w];
+            }
+            eval(r, p->conds[i], care, kt, kf);
+            if (r->oom) goto out;
+            for (size_t w = 0; w < r->cw; w++) {
+                b[w] = (b[w] & kt[w]) | (a[w] & kf[w]);
+                a[w] &= kt[w];
+                f[w] |= kf[w];
+            }
+        }
+out:
+    buf_put(r, kt), buf_put(r, kf), buf_put(r, care);
+}
+
+int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **out, tu_err *err) {
+    *out = NULL;
+    tu_matchset *m = tu_calloc(1, sizeof *m);
+    if (!m) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    pthread_rwlock_rdlock(&ix->lock);
+    run r = {.ix = ix, .n = ix->n, .nw = tu__words(ix->n)};
+    m->ix = ix, m->n = r.n, m->nw = r.nw;
+    m->t = tu__scratch_get(ix, r.nw), m->f = tu__scratch_get(ix, r.nw);
+    if (flags & TU_MATCH_NEAR_MISS) m->near = tu__scratch_get(ix, r.nw);
+    uint64_t *care = buf_new(&r);
+    r.oom |= !m->t || !m->f || ((flags & TU_MATCH_NEAR_MISS) && !m->near);
+    size_t chunk = tu__match_chunk >= 1 && tu__match_chunk <= CHUNK && CHUNK % tu__match_chunk == 0 ? tu__match_chunk : CHUNK;
+    for (r.w0 = 0; r.w0 < r.nw && !r.oom; r.w0 += chunk) {
+        r.cw = r.nw - r.w0 < chunk ? r.nw - r.w0 : chunk;
+        if (flags & TU_MATCH_NEAR_MISS) {
+            eval_near(&r, p, m->t + r.w0, m->near + r.w0, m->f + r.w0);
+        } else {
+            fill_universe(&r, care);
+            eval(&r, p->root, care, m->t + r.w0, m->f + r.w0);
+        }
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    buf_put(&r, care);
+    while (r.npool) tu_free(r.pool[--r.npool]);
+    if (r.oom) {
+        tu_matchset_free(m);
+        return tu_err_set(err, TU_ENOMEM, "out of memory");
+    }
+    *out = m;
+    return TU_OK;
+}
+
+void tu_matchset_free(tu_matchset *m) {
+    if (!m) return;
+    uint64_t *b[4] = {m->t, m->f, m->near, m->u};
+    for (int i = 0; i < 4; i++) tu__scratch_put(m->ix, b[i], m->nw);
+    tu_free(m);
+}
+
+/* The words of one set (UNKNOWN is computed once and kept); NULL when not available. */
+static const uint64_t *set_words(const tu_matchset *m, tu_ms_which w) {
+    switch (w) {
+    case TU_MS_ELIGIBLE: return m->t;
+    case TU_MS_NOT_ELIGIBLE: return m->f;
+    case TU_MS_NEAR_MISS: return m->near;
+    default: break;
+    }
+    tu_matchset *mm = (tu_matchset *)m;
+    if (!mm->u && (mm->u = tu__scratch_get(m->ix, m->nw))) {
+        for (size_t i = 0; i < m->nw; i++) mm->u[i] = ~(m->t[i] | m->f[i]);
+        if (m->n % 64) mm->u[m->nw - 1] &= (1ull << (m->n % 64)) - 1;
+    }
+    return mm->u;
+}
+
+uint64_t tu_matchset_count(const tu_matchset *m, tu_ms_which w) {
+    const uint64_t *s = set_words(m, w);
+    return s ? tu__bits_count(s, m->nw) : 0;
+}
+
+int tu_matchset_has(const tu_matchset *m, tu_ms_which w, uint32_t id) {
+    const uint64_t *s = set_words(m, w);
+    return s && id < m->n && (s[id >> 6] >> (id & 63) & 1u);
+}
+
+roaring_bitmap_t *tu_matchset_bitmap(const tu_matchset *m, tu_ms_which w) {
+    const uint64_t *s = set_words(m, w);
+    return s ? tu__rb_from_bits(s, m->nw) : roaring_bitmap_create();
+}
+
+size_t tu_matchset_page(const tu_matchset *m, tu_ms_which w, uint64_t offset, uint32_t *ids, size_t max) {
+    const uint64_t *s = set_words(m, w);
+    size_t k = 0;
+    for (size_t i = 0; s && i < m->nw && k < max; i++) {
+        uint64_t c = (uint64_t)__builtin_popcountll(s[i]);
+        if (offset >= c) {
+            offset -= c;
+            continue;
+        }
+        for (uint64_t x = s[i]; x && k < max; x &= x - 1) {
+            if (offset) {
+                offset--;
+                continue;
+            }
+            ids[k++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+        }
+    }
+    return k;
+}
+
+int tu_match_breakdown_len(int attr) {
+    switch (attr) {
+    case TU_A_CITY: return tu_city_count();
+    case TU_A_INDUSTRY_DIVISION: return tu_division_count();
+    case TU_A_SIZE: return TU_SIZE_COUNT;
+    default: return -1;
+    }
+}
+
+int tu_match_breakdown(tu_index *ix, const tu_matchset *m, tu_ms_which w, int attr, uint64_t *counts) {
+    int len = tu_match_breakdown_len(attr);
+    if (len < 0) return TU_EINVAL;
+    memset(counts, 0, (size_t)len * sizeof *counts);
+    const uint64_t *s = set_words(m, w);
+    pthread_rwlock_rdlock(&ix->lock);
+    for (size_t i = 0; s && i < m->nw; i++)
+        for (uint64_t x = s[i]; x; x &= x - 1) {
+            uint32_t id = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+            if (id >= ix->n) break;
+            int has = (ix->present[id] >> attr) & 1u;
+            if (attr == TU_A_CITY) counts[ix->city[id]]++;
+            else if (attr == TU_A_SIZE && has) counts[ix->size[id]]++;
+            else if (attr == TU_A_INDUSTRY_DIVISION && has) counts[ix->division[id]]++;
+        }
+    pthread_rwlock_unlock(&ix->lock);
+    return TU_OK;
+}

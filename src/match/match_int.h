@@ -1,0 +1,109 @@
+/* match_int.h — internals shared by the files of src/match (never included from outside the module).
+ *
+ * Sets of enterprises are dense bitsets of 64-bit words while a plan runs (bit i = enterprise id i); the index
+ * keeps its per-value sets as CRoaring bitmaps and converts on the fly (tu__rb_or_chunk). A compiled rule is a
+ * small tree of tu__node; the same tree runs over the index (set algebra, match.c) and over one record
+ * (tu__node_eval_ent, used by the policy index); residual sub-rules are tu_rules of rules/, run row by row.
+ */
+#ifndef TU_MATCH_MATCH_INT_H
+#define TU_MATCH_MATCH_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <roaring/roaring.h>
+#include <stdint.h>
+
+#include "core/catalog.h"
+#include "core/enterprise.h"
+#include "rules/rules.h"
+
+/* ---- dense bitsets (bits.c) ---- */
+static inline size_t tu__words(size_t n) { return (n + 63) / 64; }
+uint64_t tu__bits_count(const uint64_t *w, size_t nw);
+/* dst[0..nw) |= the members of r among ids [w0*64, (w0+nw)*64); the range must lie within one container
+ * (65,536 ids, 1024 words). */
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0);
+/* Words per chunk of a plan run: 1024 (one container); tests lower it to exercise chunk edges. */
+extern size_t tu__match_chunk;
+/* A new roaring bitmap holding the set bits of w (NULL on exhaustion). */
+roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw);
+
+/* ---- the enterprise index (index.c) ---- */
+enum { TU__QBUCKETS = 256 };
+/* Numeric attributes with a column and a bucket-code column: index into tu__num_attrs. */
+enum { TU__NUM_REVENUE, TU__NUM_EMPLOYEES, TU__NUM_RD_RATIO, TU__NUM_ENERGY, TU__NUM_FOUNDED, TU__NUM_COUNT };
+extern const int tu__num_attrs[TU__NUM_COUNT];
+int tu__num_slot(int attr); /* TU__NUM_* of a numeric/date attribute, or -1 */
+
+/* Code attributes with one roaring bitmap per value. */
+enum { TU__CODE_CITY, TU__CODE_DIVISION, TU__CODE_SECTION, TU__CODE_SIZE, TU__CODE_REGION, TU__CODE_COUNT };
+int tu__code_slot(int attr);                        /* TU__CODE_* or -1 */
+int tu__code_nvalues(int slot);                     /* 21, 97, 26, 4, 4 */
+int tu__code_value(int slot, const char *s, size_t len); /* value index of a rule string, or -1 */
+int tu__code_of_ent(int slot, const tu_ent *e);     /* value index of a record (attribute present), or -1 */
+
+struct tu_index {
+    pthread_rwlock_t lock; /* readers: one query; writer: one record (short) */
+    size_t n, cap;
+    /* columns, one entry per id (see index.c for the byte budget) */
+    int64_t *num[4];         /* revenue, employees, rd_ratio, energy_tce */
+    int32_t *founded;
+    uint8_t *qcode[TU__NUM_COUNT]; /* bucket of the value: bounds[k][q] <= v < bounds[k][q+1] */
+    int64_t bounds[TU__NUM_COUNT][TU__QBUCKETS];
+    uint8_t *city, *division, *district2; /* city index, division index, district's last two digits */
+    uint16_t *ind_tail;       /* industry digits beyond the division: 0 none, 10+d, 100+dd */
+    int8_t *size;
+    uint16_t *tags, *present;
+    uint64_t *uscc_lo; /* USCC characters 1-12, 5 bits each */
+    uint32_t *uscc_hi; /* characters 13-18 */
+    /* bitmaps */
+    roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
+    roaring_bitmap_t *tag[TU_TAG_COUNT];
+    roaring_bitmap_t *missing[TU_A_COUNT];
+    /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
+    pthread_mutex_t scratch_lock;
+    uint64_t *scratch[32];
+    size_t nscratch, scratch_words;
+};
+
+/* A bitset of at least `words` words from the index's cache (or new); NULL on exhaustion. */
+uint64_t *tu__scratch_get(struct tu_index *ix, size_t words);
+void tu__scratch_put(struct tu_index *ix, uint64_t *b, size_t words); /* NULL is fine */
+
+int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id);
+void tu__index_row(const struct tu_index *ix, uint32_t id, tu_ent *e); /* rebuilds the record (name left empty) */
+
+/* ---- compiled rules (compile.c) ---- */
+typedef enum {
+    TU__N_CONST, /* k: TU_TRI_* */
+    TU__N_AND, TU__N_OR, TU__N_NOT,
+    TU__N_CODES, /* attr in values (bit per value index) */
+    TU__N_TAG,   /* tag k is held */
+    TU__N_RANGE, /* lo <= attr <= hi (stored integer) */
+    TU__N_RESID  /* anything else: evaluated row by row */
+} tu__ntype;
+
+typedef struct tu__node {
+    tu__ntype type;
+    int attr, k;
+    int64_t lo, hi;
+    uint64_t vals[2];           /* TU__N_CODES: value indexes (< 128) */
+    struct tu__node **kids;
+    int nkids;
+    tu_rule *rule;              /* TU__N_RESID: the sub-rule, evaluated by rules/ */
+    uint32_t attrs;             /* bit per attribute the subtree reads */
+} tu__node;
+
+struct tu_plan {
+    tu__node *root;
+    tu__node **conds; /* the conditions: conjuncts of the top-level and (pointers into root) */
+    int nconds;
+    int nresid;
+};
+
+/* Attribute id of {"var":"name"} / {"var":["name"]}, or -1. */
+int tu__var_attr(const json_t *j);
+void tu__node_free(tu__node *n);
+tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e);
+
+#endif

@@ -1,0 +1,243 @@
+/* Tests of src/match/compile.c and match.c: each plan operator against the naive reference evaluator, then
+ * thousands of random rules over random enterprises (eligible / not eligible / unknown and near miss must be
+ * identical row by row), also after in-place index updates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/alloc.h"
+#include "match/match.h"
+#include "match/match_int.h"
+#include "rand_ent.h"
+#include "ref_eval.h"
+
+enum { N = 3000 };
+
+typedef struct fixture {
+    tu_ent *ents;
+    tu_index *ix;
+} fixture;
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    f->ents = calloc(N, sizeof *f->ents);
+    rnd_state = 12345;
+    for (uint32_t i = 0; i < N; i++) rnd_ent(&f->ents[i], i);
+    tu_err err;
+    if (tu_index_build(f->ents, N, &f->ix, &err) != TU_OK) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    tu_index_close(f->ix);
+    free(f->ents);
+    free(f);
+    return 0;
+}
+
+/* Runs the rule through the plan and compares every row with rules/' row-wise evaluator (tu_rule_eval_ent):
+ * eligible / not eligible / unknown and near miss must be identical. In the operator tests (naive = 1) the
+ * naive evaluator of ref_eval.h must agree as well. */
+static void check_rule_ex(fixture *f, const json_t *rule, int naive) {
+    tu_plan *p;
+    tu_matchset *m, *m2;
+    tu_err err;
+    rs_rule rs;
+    char *s = json_dumps(rule, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (rs_build(&rs, rule)) fail_msg("rules/ rejects %s", s);
+    if (tu_plan_compile(rule, &p, &err)) fail_msg("compile failed: %s: %s", s, err.msg);
+    assert_int_equal(tu_match_run(f->ix, p, TU_MATCH_NEAR_MISS, &m, &err), TU_OK);
+    assert_int_equal(tu_match_run(f->ix, p, 0, &m2, &err), TU_OK);
+    uint64_t counts[3] = {0};
+    for (uint32_t i = 0; i < N; i++) {
+        tu_tri want = tu_rule_eval_ent(rs.whole, &f->ents[i]);
+        tu_tri got = tu_matchset_has(m, TU_MS_ELIGIBLE, i)       ? TU_TRI_TRUE
+                     : tu_matchset_has(m, TU_MS_NOT_ELIGIBLE, i) ? TU_TRI_FALSE
+                                                                 : TU_TRI_UNKNOWN;
+        tu_tri got2 = tu_matchset_has(m2, TU_MS_ELIGIBLE, i)       ? TU_TRI_TRUE
+                      : tu_matchset_has(m2, TU_MS_NOT_ELIGIBLE, i) ? TU_TRI_FALSE
+                                                                   : TU_TRI_UNKNOWN;
+        if (got != want || got2 != want || tu_matchset_has(m, TU_MS_UNKNOWN, i) != (want == TU_TRI_UNKNOWN))
+            fail_msg("row %u: rule %s: want %d, got %d / %d", i, s, want, got, got2);
+        if (naive && ref_tri(rule, &f->ents[i]) != want)
+            fail_msg("row %u: rule %s: naive evaluator says %d, rules/ %d", i, s, ref_tri(rule, &f->ents[i]), want);
+        if (tu_matchset_has(m, TU_MS_NEAR_MISS, i) != rs_near_miss(&rs, &f->ents[i]))
+            fail_msg("row %u: rule %s: near miss differs (want %d)", i, s, rs_near_miss(&rs, &f->ents[i]));
+        counts[want]++;
+    }
+    assert_int_equal(tu_matchset_count(m, TU_MS_ELIGIBLE), counts[TU_TRI_TRUE]);
+    assert_int_equal(tu_matchset_count(m, TU_MS_NOT_ELIGIBLE), counts[TU_TRI_FALSE]);
+    assert_int_equal(tu_matchset_count(m, TU_MS_UNKNOWN), counts[TU_TRI_UNKNOWN]);
+    tu_matchset_free(m);
+    tu_matchset_free(m2);
+    tu_plan_free(p);
+    rs_free(&rs);
+    free(s);
+}
+
+static void check_rule(fixture *f, const json_t *rule) { check_rule_ex(f, rule, 0); }
+
+static void check_text(fixture *f, const char *text) {
+    json_error_t je;
+    json_t *rule = json_loads(text, JSON_DECODE_ANY, &je);
+    assert_non_null(rule);
+    check_rule_ex(f, rule, 1);
+    json_decref(rule);
+}
+
+static void test_operators(void **state) {
+    fixture *f = *state;
+    static const char *const rules[] = {
+        "true", "false",
+        "{\">=\":[{\"var\":\"revenue\"},2000]}", "{\">\":[{\"var\":\"revenue\"},2000]}",
+        "{\"<\":[{\"var\":\"revenue\"},1999.99]}", "{\"<=\":[{\"var\":\"employees\"},300]}",
+        "{\"==\":[{\"var\":\"employees\"},300]}", "{\"!=\":[{\"var\":\"employees\"},300]}",
+        "{\"<=\":[20,{\"var\":\"employees\"},1000]}", "{\"<\":[1,{\"var\":\"rd_ratio\"},3.5]}",
+        "{\">=\":[{\"var\":\"energy_tce\"},1000.0001]}", "{\">=\":[5000,{\"var\":\"revenue\"}]}",
+        "{\">=\":[{\"var\":\"founded\"},\"2010-01-01\"]}", "{\"==\":[{\"var\":\"founded\"},\"2010-01-01\"]}",
+        "{\"==\":[{\"var\":\"city\"},\"440300\"]}", "{\"!=\":[{\"var\":\"city\"},\"440300\"]}",
+        "{\"in\":[{\"var\":\"industry_division\"},[\"C38\",\"C39\",\"X99\"]]}",
+        "{\"in\":[{\"var\":\"region\"},[\"pearl_river_delta\",\"east\"]]}",
+        "{\"==\":[{\"var\":\"size\"},\"small\"]}", "{\"in\":[\"high_tech\",{\"var\":\"tags\"}]}",
+        "{\"in\":[\"no_such_tag\",{\"var\":\"tags\"}]}", "{\"==\":[{\"var\":\"industry\"},\"C382\"]}",
+        "{\"!\":{\">=\":[{\"var\":\"revenue\"},2000]}}", "{\"!!\":[{\"in\":[\"high_tech\",{\"var\":\"tags\"}]}]}",
+        "{\"or\":[{\"in\":[\"high_tech\",{\"var\":\"tags\"}]},{\"in\":[\"little_giant\",{\"var\":\"tags\"}]}]}",
+        ("{\"and\":[{\">=\":[{\"var\":\"revenue\"},2000]},{\"<\":[{\"var\":\"employees\"},100]},"
+         "{\"==\":[{\"var\":\"industry\"},\"C38\"]}]}"),
+        "{\"or\":[{\">=\":[{\"var\":\"revenue\"},2000]},{\"==\":[{\"var\":\"industry\"},\"C38\"]}]}",
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) check_text(f, rules[i]);
+}
+
+static void test_random_rules(void **state) {
+    fixture *f = *state;
+    rnd_state = 777;
+    for (int i = 0; i < 2000; i++) {
+        json_t *rule = rnd_rule(3);
+        check_rule(f, rule);
+        json_decref(rule);
+    }
+}
+
+static void test_small_chunks(void **state) { /* many chunks, chunk edges inside roaring containers */
+    fixture *f = *state;
+    rnd_state = 31337;
+    for (size_t chunk = 1; chunk <= 16; chunk *= 4) {
+        tu__match_chunk = chunk;
+        for (int i = 0; i < 150; i++) {
+            json_t *rule = rnd_rule(3);
+            check_rule(f, rule);
+            json_decref(rule);
+        }
+    }
+    tu__match_chunk = 1024;
+}
+
+static void test_updates(void **state) {
+    fixture *f = *state;
+    rnd_state = 4242;
+    tu_err err;
+    for (int i = 0; i < 500; i++) { /* rewrite rows in place, and append some */
+        uint32_t id = (uint32_t)rndn(N);
+        rnd_ent(&f->ents[id], id);
+        assert_int_equal(tu_index_update(f->ix, id, &f->ents[id], &err), TU_OK);
+    }
+    assert_int_equal(tu_index_update(f->ix, N + 5, &f->ents[0], &err), TU_EINVAL);
+    for (int i = 0; i < 300; i++) {
+        json_t *rule = rnd_rule(3);
+        check_rule(f, rule);
+        json_decref(rule);
+    }
+}
+
+static void test_sets(void **state) {
+    fixture *f = *state;
+    json_t *rule = json_pack("{s:[{s:s},i]}", ">=", "var", "revenue", 1000);
+    tu_plan *p;
+    tu_matchset *m;
+    assert_int_equal(tu_plan_compile(rule, &p, NULL), TU_OK);
+    assert_int_equal(tu_match_run(f->ix, p, 0, &m, NULL), TU_OK);
+    roaring_bitmap_t *b = tu_matchset_bitmap(m, TU_MS_ELIGIBLE);
+    assert_int_equal(roaring_bitmap_get_cardinality(b), tu_matchset_count(m, TU_MS_ELIGIBLE));
+    uint32_t ids[10];
+    size_t k = tu_matchset_page(m, TU_MS_ELIGIBLE, 3, ids, 10);
+    assert_int_equal(k, 10);
+    for (size_t i = 0; i < k; i++) {
+        uint32_t want;
+        assert_true(roaring_bitmap_select(b, (uint32_t)(3 + i), &want));
+        assert_int_equal(ids[i], want);
+        assert_true(f->ents[ids[i]].revenue >= 1000 * TU_DEC_SCALE);
+    }
+    uint64_t by_city[64], total = 0;
+    assert_int_equal(tu_match_breakdown(f->ix, m, TU_MS_ELIGIBLE, TU_A_CITY, by_city), TU_OK);
+    for (int i = 0; i < tu_match_breakdown_len(TU_A_CITY); i++) total += by_city[i];
+    assert_int_equal(total, tu_matchset_count(m, TU_MS_ELIGIBLE));
+    assert_int_equal(tu_match_breakdown(f->ix, m, TU_MS_ELIGIBLE, TU_A_REVENUE, by_city), TU_EINVAL);
+    roaring_bitmap_free(b);
+    tu_matchset_free(m);
+    tu_plan_free(p);
+    json_decref(rule);
+}
+
+static void test_index_rows(void **state) {
+    fixture *f = *state;
+    for (uint32_t i = 0; i < N; i += 7) {
+        tu_ent e;
+        char u[19];
+        assert_int_equal(tu_index_get(f->ix, i, &e), TU_OK);
+        assert_string_equal(e.uscc, f->ents[i].uscc);
+        assert_int_equal(tu_index_uscc(f->ix, i, u), TU_OK);
+        assert_string_equal(u, f->ents[i].uscc);
+        assert_int_equal(tu_index_find_uscc(f->ix, u), i);
+        assert_int_equal(e.present, f->ents[i].present);
+        assert_string_equal(e.industry, f->ents[i].industry);
+        assert_int_equal(e.district, TU_ENT_HAS(&f->ents[i], TU_A_DISTRICT) ? f->ents[i].district : 0);
+        assert_int_equal(e.revenue, TU_ENT_HAS(&e, TU_A_REVENUE) ? f->ents[i].revenue : 0);
+    }
+    assert_int_equal(tu_index_find_uscc(f->ix, "nope"), -1);
+    size_t cols, bms;
+    tu_index_memory(f->ix, &cols, &bms);
+    assert_true(cols / tu_index_count(f->ix) <= 64);
+}
+
+static void test_errors(void **state) {
+    (void)state;
+    tu_plan *p;
+    tu_err err;
+    json_t *bad = json_loads("{\"frobnicate\":[1,{\"var\":\"revenue\"}]}", 0, NULL);
+    assert_int_not_equal(tu_plan_compile(bad, &p, &err), TU_OK);
+    assert_null(p);
+    json_decref(bad);
+    json_t *deep = json_true();
+    for (int i = 0; i < 100; i++) deep = json_pack("{s:o}", "!", deep);
+    assert_int_equal(tu_plan_compile(deep, &p, &err), TU_EDEPTH);
+    json_decref(deep);
+    json_t *ok = json_loads("{\">=\":[{\"var\":\"revenue\"},1]}", 0, NULL);
+    for (long k = 0; k < 6; k++) { /* every allocation failure is reported, nothing leaks */
+        tu_alloc_fail_after(k);
+        int rc = tu_plan_compile(ok, &p, &err);
+        tu_alloc_fail_after(-1);
+        if (rc == TU_OK) tu_plan_free(p);
+        else assert_int_equal(rc, TU_ENOMEM);
+    }
+    json_decref(ok);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
