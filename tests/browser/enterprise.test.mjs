@@ -52,13 +52,13 @@ test('an enterprise sees the policies for it: eligible, near miss with what is m
   assert.equal(await near.locator('.unmet li').count(), 1, 'one condition unmet');
   assert.match(await near.locator('.unmet li').textContent(), /^✗ 营业收入/);
   // The unknown one names the data that is missing.
-  await card('unknown', 3).getByText('缺少数据：综合能耗').waitFor();
+  await card('unknown', 3).locator('.missing', { hasText: '缺少数据：综合能耗' }).waitFor();
   assert.equal(await page.locator('[data-policy="4"]').count(), 0, 'a policy it fails is not listed');
   await check(page, 'forme-zh');
 
   await page.getByLabel('语言').selectOption('en');
   await page.getByRole('heading', { name: 'Policies for me' }).waitFor();
-  await card('unknown', 3).getByText('Missing data: energy use').waitFor();
+  await card('unknown', 3).locator('.missing', { hasText: 'Missing data: energy use' }).waitFor();
   assert.match(await card('near_miss', 2).locator('.unmet li').textContent(), /^✗ revenue/i);
   await check(page, 'forme-en');
   await page.getByLabel('Language').selectOption('zh-CN');

@@ -35,7 +35,8 @@ function makePolicies(ent) {
     { id: 1, title: '制造业企业技术改造奖励', rule: { and: [C, { '>=': [{ var: 'revenue' }, Math.floor(rev / 2)] }] } },
     { id: 2, title: '制造业龙头企业设备更新补助', rule: { and: [C, { '>=': [{ var: 'revenue' }, Math.ceil(rev * 2)] }] } },
     { id: 3, title: '绿色工厂节能改造补助', rule: { and: [C, { '<': [{ var: 'energy_tce' }, 5000] }] } },
-    { id: 4, title: '农业机械购置补贴', rule: { '==': [{ var: 'industry_section' }, 'A'] } },
+    // Two conditions unmet: not even a near miss.
+    { id: 4, title: '大型农业企业机械购置补贴', rule: { and: [{ '==': [{ var: 'industry_section' }, 'A'] }, { '>=': [{ var: 'revenue' }, Math.ceil(rev * 2)] }] } },
   ];
 }
 
