@@ -1,6 +1,7 @@
 // admin.test.mjs — an admin manages users (create, edit role, reset password, disable, enable) and an auditor
 // reads the audit log with its verification status, in a real browser against a real server.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { check, login, openPage, startBrowser, startServer } from './harness.mjs';
 
@@ -85,5 +86,32 @@ test('an auditor sees the audit log verified, and users read-only', async () => 
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.locator('#audit-verify').getByText(/✓ Hash chain intact: \d+ rows verified/).waitFor();
   await check(page, 'audit-en');
+  await page.context().close();
+});
+
+test('on a phone the audit log and the users fit the width', async () => {
+  const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
+  await login(page, server.url, 'admin1', 'correct horse battery');
+  await row(page, 'audit1').waitFor();
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(await overflow(), false, 'users: no horizontal scrolling');
+  await check(page, 'users-phone');
+  await page.getByRole('link', { name: '审计日志' }).click();
+  await page.locator('#audit-table').waitFor();
+  assert.equal(await overflow(), false, 'audit: no horizontal scrolling');
+  await check(page, 'audit-phone');
+  await page.context().close();
+});
+
+// Last: it breaks the chain for good.
+test('a tampered audit row shows the chain broken at that row', async () => {
+  const r = spawnSync('sqlite3', [server.db, "UPDATE audit_log SET actor = 'mallory' WHERE id = 2"], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const page = await openPage(browser, server.url);
+  await login(page, server.url, 'audit1', 'staple battery horse');
+  await page.locator('#audit-verify').getByText('✗ 哈希链被破坏：第一条异常记录编号 2').waitFor();
+  await page.locator('#audit-table').getByRole('cell', { name: 'mallory' }).waitFor();
+  assert.equal(await page.locator('#audit-bad-row').textContent(), '✗ 2', 'the bad row is marked in the table');
+  await check(page, 'audit-broken');
   await page.context().close();
 });

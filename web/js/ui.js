@@ -19,9 +19,10 @@ export function loading() {
 
 // A table inside a focusable, scrollable wrapper so a phone never scrolls the whole page sideways.
 // cols: [{key, label, cell?: (row) => Node|string}]
+// On a phone each row shows as a block of "label: value" lines (CSS over data-label).
 export function table(caption, cols, rows, attrs = {}) {
   const head = h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label)));
-  const body = rows.map((r) => h('tr', {}, cols.map((c) => h('td', {}, c.cell ? c.cell(r) : fmt(r[c.key])))));
+  const body = rows.map((r) => h('tr', {}, cols.map((c) => h('td', { 'data-label': c.label }, c.cell ? c.cell(r) : fmt(r[c.key])))));
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h('table', attrs, h('caption', { class: 'sr-only' }, caption), h('thead', {}, head), h('tbody', {}, body)));
 }
@@ -38,6 +39,14 @@ export function enumLabel(name, value) {
   const key = `${name}.${value}`;
   const s = t(key);
   return s === key ? String(value) : s;
+}
+
+// A code with its name from the catalogs: codeName('city', '440300') is "深圳市 440300"; an industry code
+// is named by its division (its first three characters).
+export function codeName(kind, code) {
+  const key = kind === 'division' ? String(code).slice(0, 3) : code;
+  const name = enumLabel(kind, key);
+  return name === String(key) ? String(code) : `${name} ${code}`;
 }
 
 // "2026-11-27T18:55:58Z" in the current language's short form; anything unparsable is shown as it is.

@@ -5,9 +5,10 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { errorBox, fmtTime, loading, pager, table } from '../ui.js';
 
+// The status box, and a promise of the first bad row's id (null when the chain is intact or unknown).
 function verifyBox(signal) {
   const box = h('div', { id: 'audit-verify', class: 'panel', role: 'status', 'aria-live': 'polite' }, loading());
-  api('GET', '/audit/verify', undefined, { signal }).then((v) => {
+  const bad = api('GET', '/audit/verify', undefined, { signal }).then((v) => {
     if (v.ok) {
       box.className = 'panel verified';
       box.replaceChildren(h('p', { class: 'ok big' }, `✓ ${t('audit.intact', { rows: v.rows })}`),
@@ -17,8 +18,12 @@ function verifyBox(signal) {
       box.replaceChildren(h('p', { class: 'bad big' }, `✗ ${t('audit.broken', { id: v.bad_id ?? '—' })}`),
         h('p', {}, t('audit.reason', { reason: v.reason || '—' })));
     }
-  }).catch((e) => { if (e.name !== 'AbortError') box.replaceChildren(errorBox(e)); });
-  return box;
+    return v.ok ? null : v.bad_id;
+  }).catch((e) => {
+    if (e.name !== 'AbortError') box.replaceChildren(errorBox(e));
+    return null;
+  });
+  return { box, bad };
 }
 
 export default {
@@ -26,8 +31,10 @@ export default {
   nav: 'nav.audit',
   roles: ['admin', 'auditor'],
   render({ signal }) {
+    const verify = verifyBox(signal);
+    let badId = null;
     const cols = [
-      { key: 'id', label: t('audit.id') },
+      { key: 'id', label: t('audit.id'), cell: (r) => (r.id === badId ? h('strong', { class: 'bad', id: 'audit-bad-row' }, `✗ ${r.id}`) : String(r.id)) },
       { key: 'ts', label: t('audit.ts'), cell: (r) => fmtTime(r.ts) },
       { key: 'actor', label: t('audit.actor') },
       { key: 'action', label: t('audit.action'), cell: (r) => h('code', {}, r.action) },
@@ -37,9 +44,12 @@ export default {
     const list = pager({
       label: t('audit.title'),
       signal,
-      load: (cursor, sig) => api('GET', `/audit${qs({ limit: 50, cursor, sort: '-id' })}`, undefined, { signal: sig }),
+      load: async (cursor, sig) => {
+        badId = await verify.bad; // rows are drawn once the chain's state is known, the bad one marked
+        return api('GET', `/audit${qs({ limit: 50, cursor, sort: '-id' })}`, undefined, { signal: sig });
+      },
       render: (items) => (items.length ? table(t('audit.title'), cols, items, { id: 'audit-table' }) : h('p', { class: 'muted' }, t('audit.empty'))),
     });
-    return h('section', {}, h('h1', {}, t('audit.title')), verifyBox(signal), list.el);
+    return h('section', {}, h('h1', {}, t('audit.title')), verify.box, list.el);
   },
 };

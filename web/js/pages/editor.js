@@ -7,7 +7,7 @@ import { api, isAbort } from '../api.js';
 import { barChart } from '../charts.js';
 import { h } from '../dom.js';
 import { currentLang, t } from '../i18n.js';
-import { debounce, enumLabel, errorText, fmt } from '../ui.js';
+import { codeName, debounce, enumLabel, errorText, fmt } from '../ui.js';
 
 const EXAMPLE = 'industry_section == "C"\n  and revenue >= 2000\n  and ("specialized_sme" in tags or "high_tech" in tags)';
 const DRAFT_KEY = 'techup.rule-draft';
@@ -49,10 +49,7 @@ function items(counts, labelOf) {
 
 const cityLabel = (code) => enumLabel('city', code);
 const sizeLabel = (size) => enumLabel('size', size);
-function divisionLabel(code) {
-  const name = enumLabel('division', code);
-  return name === code ? code : `${code} ${name}`;
-}
+const divisionLabel = (code) => codeName('division', code);
 
 // "Try it on an enterprise": POST /rules/explain {text, uscc} -> the outcome and its sentences in the current
 // language, so an official sees why a given enterprise is in or out.

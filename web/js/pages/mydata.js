@@ -5,14 +5,16 @@ import { catalogView, loadCatalog } from '../catalog.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
-import { enumLabel, errorBox, fmt, loading, table } from '../ui.js';
+import { codeName, enumLabel, errorBox, fmt, loading, table } from '../ui.js';
 
 const ENUMS = ['size', 'region'];
+const CODES = { city: 'city', industry: 'division', industry_division: 'division' };
 
 function valueText(name, v, cv) {
   if (!v || v.value === null || v.value === undefined) return h('span', { class: 'muted' }, t('data.missing'));
   if (name === 'tags' && Array.isArray(v.value)) return v.value.length ? v.value.map((x) => cv.tag(x)).join(t('common.list_sep')) : t('data.no_tags');
   if (ENUMS.includes(name)) return enumLabel(name, v.value);
+  if (name in CODES) return codeName(CODES[name], v.value);
   const text = v.text ?? fmt(v.value);
   const unit = cv.unit(name);
   return unit ? `${text} ${unit}` : String(text);
