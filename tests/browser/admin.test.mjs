@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { check, login, openPage, startBrowser, startServer } from './harness.mjs';
+import { check, login, openPage, overflows, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -93,12 +93,11 @@ test('on a phone the audit log and the users fit the width', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await login(page, server.url, 'admin1', 'correct horse battery');
   await row(page, 'audit1').waitFor();
-  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(await overflow(), false, 'users: no horizontal scrolling');
+  assert.equal(await overflows(page), false, 'users: no horizontal scrolling');
   await check(page, 'users-phone');
   await page.getByRole('link', { name: '审计日志' }).click();
   await page.locator('#audit-table').waitFor();
-  assert.equal(await overflow(), false, 'audit: no horizontal scrolling');
+  assert.equal(await overflows(page), false, 'audit: no horizontal scrolling');
   await check(page, 'audit-phone');
   await page.context().close();
 });

@@ -2,7 +2,7 @@
 // a good one shows the live match count and the impact charts by city, division and size.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { check, login, openPage, startBrowser } from './harness.mjs';
+import { check, login, openPage, overflows, startBrowser } from './harness.mjs';
 import { startProvince } from './province.mjs';
 
 let server;
@@ -79,7 +79,7 @@ test('the editor works on a phone', async () => {
   await login(page, server.url, 'prov1', 'official password 1');
   await page.locator('#match-count').getByText(/符合条件的企业/).waitFor();
   await page.locator('#chart-size canvas').waitFor();
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), false);
+  assert.equal(await overflows(page), false);
   await check(page, 'editor-phone');
   await page.context().close();
 });

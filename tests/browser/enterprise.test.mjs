@@ -2,7 +2,7 @@
 // as-of date) and the policies for it with their explanations, in Chinese, in English and on a phone.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { check, login, openPage, startBrowser } from './harness.mjs';
+import { check, login, openPage, overflows, startBrowser } from './harness.mjs';
 import { ENTERPRISE_PASSWORD, startProvince } from './province.mjs';
 
 let server;
@@ -70,12 +70,11 @@ test('on a phone the enterprise pages fit the width', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.locator('#group-eligible').waitFor();
-  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(await overflow(), false, 'policies: no horizontal scrolling');
+  assert.equal(await overflows(page), false, 'policies: no horizontal scrolling');
   await check(page, 'forme-phone');
   await page.getByRole('link', { name: '我的企业数据' }).click();
   await page.locator('#data-table').waitFor();
-  assert.equal(await overflow(), false, 'data: no horizontal scrolling');
+  assert.equal(await overflows(page), false, 'data: no horizontal scrolling');
   await check(page, 'mydata-phone');
   await page.context().close();
 });

@@ -96,3 +96,8 @@ export async function login(page, url, name, password) {
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Log in)$/ }).click();
 }
+
+// True when the page is wider than the viewport (a phone would scroll sideways).
+export function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}

@@ -1,7 +1,7 @@
 // portal.test.mjs — the portal in a real browser against a real server (run by `make test` via meson).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { check, login as loginAt, openPage, startBrowser, startServer } from './harness.mjs';
+import { check, login as loginAt, openPage, overflows, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -59,8 +59,7 @@ test('a phone-sized viewport shows the whole login form', async () => {
   const page = await openPage(browser, `${server.url}/#/login`, { viewport: { width: 375, height: 667 } });
   const box = await page.getByRole('button', { name: '登录' }).boundingBox();
   assert.ok(box && box.x >= 0 && box.x + box.width <= 375, 'the button fits the phone width');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(overflow, false, 'no horizontal scrolling');
+  assert.equal(await overflows(page), false, 'no horizontal scrolling');
   await check(page, 'login-phone');
   await page.context().close();
 });
