@@ -60,6 +60,11 @@ test('an admin creates a user, resets their password, disables and enables them'
   // Enabled again, with the reset password, the official reaches the account page.
   const again = await openPage(browser, server.url);
   await login(again, server.url, 'official.gz', 'second password 2');
+  // A city official's rule editor counts in its own city only.
+  await again.locator('#match-count').getByText(/符合条件的企业：0 家/).waitFor();
+  assert.equal(await again.getByLabel('统计范围').textContent(), '广州市');
+  assert.equal(await again.getByLabel('统计范围').isDisabled(), true);
+  await check(again, 'editor-city-official');
   await again.getByRole('link', { name: '我的账户' }).click();
   await again.locator('#me-scope').getByText('440100').waitFor();
   await again.context().close();

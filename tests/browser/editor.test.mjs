@@ -68,6 +68,17 @@ test('an official sees the caret for a bad rule, then a live count and charts', 
   assert.ok(await page.locator('#chart-city tbody tr').count() > 0, 'the chart\'s numbers are in a table');
   await check(page, 'editor-charts');
 
+  // A provincial official may count in one city: fewer, and the city chart has only that city.
+  const rows = await page.locator('#chart-city tbody tr').allTextContents();
+  const top = rows[0].match(/^(\D+)/)[1].trim(); // the city with the most matches
+  await page.getByLabel('统计范围').selectOption({ label: top });
+  const inCity = await countChange(page, big);
+  assert.ok(inCity > 0 && inCity < big, `${top}: ${inCity} of ${big}`);
+  await page.waitForFunction(() => document.querySelectorAll('#chart-city tbody tr').length === 1);
+  assert.match(await page.locator('#chart-city tbody tr').textContent(), new RegExp(`^${top}`));
+  await page.getByLabel('统计范围').selectOption('');
+  assert.equal(await countChange(page, inCity), big);
+
   await page.getByLabel('语言').selectOption('en');
   await page.locator('#match-count').getByText(/Matching enterprises/).waitFor();
   await check(page, 'editor-en');

@@ -6,7 +6,8 @@
 import { api, isAbort } from '../api.js';
 import { barChart } from '../charts.js';
 import { h } from '../dom.js';
-import { currentLang, t } from '../i18n.js';
+import { currentLang, keysOf, t } from '../i18n.js';
+import { session } from '../session.js';
 import { codeName, debounce, enumLabel, errorText, fmt } from '../ui.js';
 
 const EXAMPLE = 'industry_section == "C"\n  and revenue >= 2000\n  and ("specialized_sme" in tags or "high_tech" in tags)';
@@ -73,6 +74,17 @@ function tryPanel(text, signal) {
   return h('section', { class: 'panel', 'aria-labelledby': 'try-h' }, h('h2', { id: 'try-h' }, t('editor.try_title')), form, out);
 }
 
+// Where the impact is counted: a provincial official chooses the province or one city; a city official's
+// counts are always its own city's (the server enforces it), so the choice is fixed.
+function areaSelect() {
+  const me = session.me;
+  if (me.role === 'city_official') {
+    return h('select', { id: 'match-area', name: 'city', disabled: true }, h('option', { value: '' }, cityLabel(me.scope)));
+  }
+  return h('select', { id: 'match-area', name: 'city' }, h('option', { value: '' }, t('editor.province')),
+    keysOf('city.').sort().map((c) => h('option', { value: c }, cityLabel(c))));
+}
+
 export default {
   path: '#/rules',
   nav: 'nav.editor',
@@ -85,6 +97,7 @@ export default {
     const count = h('div', { id: 'match-count', class: 'count', 'aria-live': 'polite' });
     const charts = [barChart('chart-city', 'editor.by_city'), barChart('chart-division', 'editor.by_division'), barChart('chart-size', 'editor.by_size')];
     const chartsBox = h('div', { class: 'charts', hidden: true }, charts.map((c) => c.el));
+    const area = areaSelect();
     let inflight = null;
 
     async function run() {
@@ -127,7 +140,7 @@ export default {
     // The live count and the charts of who the rule matches.
     async function impact(src, sig) {
       try {
-        const m = await api('POST', '/rules/match', { text: src }, { signal: sig });
+        const m = await api('POST', '/rules/match', { text: src, city: area.value || undefined }, { signal: sig });
         const total = m.eligible + m.not_eligible + m.unknown; // near_miss is a part of not_eligible
         count.replaceChildren(h('p', { class: 'big' }, t('editor.count', { count: fmt(m.eligible), total: fmt(total) })),
           h('p', { class: 'muted' }, t('editor.count_more', { near: fmt(m.near_miss), unknown: fmt(m.unknown) })));
@@ -143,6 +156,7 @@ export default {
 
     const later = debounce(run, 300);
     text.addEventListener('input', later);
+    area.addEventListener('change', run);
     signal.addEventListener('abort', () => {
       later.cancel();
       if (inflight) inflight.abort();
@@ -152,6 +166,7 @@ export default {
     return h('section', { class: 'editor' }, h('h1', {}, t('editor.title')),
       h('label', { for: 'rule-text' }, t('editor.rule')),
       h('p', { id: 'rule-hint', class: 'hint' }, t('editor.hint')),
-      text, status, count, chartsBox, tryPanel(text, signal));
+      text, status, h('div', { class: 'row' }, h('label', { for: 'match-area' }, t('editor.area')), area), count, chartsBox,
+      tryPanel(text, signal));
   },
 };
