@@ -23,7 +23,7 @@ after(async () => {
 
 const row = (page, name) => page.locator('#users-table tbody tr', { has: page.getByRole('cell', { name, exact: true }) });
 
-test('an admin creates a user, resets their password, disables and enables them', async () => {
+test('an admin creates a user, resets their password, disables and enables them; disabling ends their session', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'admin1', 'correct horse battery');
   await page.getByRole('heading', { name: '用户管理' }).waitFor();
@@ -65,8 +65,18 @@ test('an admin creates a user, resets their password, disables and enables them'
   assert.equal(await again.getByLabel('统计范围').textContent(), '广州市');
   assert.equal(await again.getByLabel('统计范围').isDisabled(), true);
   await check(again, 'editor-city-official');
+
   await again.getByRole('link', { name: '我的账户' }).click();
   await again.locator('#me-scope').getByText('440100').waitFor();
+  await again.getByRole('link', { name: '规则编辑器' }).click();
+  await again.locator('#match-count').getByText(/符合条件的企业/).waitFor();
+
+  // Disabled while logged in: the official's next request ends on the login page.
+  await page.getByRole('button', { name: '停用 official.gz' }).click();
+  await row(page, 'official.gz').getByText('已停用').waitFor();
+  await again.getByLabel('申报条件（可读规则语法）').fill('revenue > 1');
+  await again.getByRole('heading', { name: '登录' }).waitFor();
+  assert.equal(await again.getByRole('link', { name: '我的账户' }).count(), 0, 'logged out in the nav too');
   await again.context().close();
   await page.context().close();
 });

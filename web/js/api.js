@@ -27,6 +27,8 @@ export async function api(method, path, body, opts = {}) {
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!res.ok) {
     const err = (data && data.error) || {};
+    // A session that ended (expired, logged out elsewhere, user disabled): the shell sends the user to login.
+    if (res.status === 401 && path !== '/session') window.dispatchEvent(new CustomEvent('techup:unauthenticated'));
     throw new ApiError(res.status, err.code || 'internal', err.message || res.statusText, err);
   }
   return data;

@@ -78,6 +78,10 @@ async function start() {
   sel.addEventListener('change', async () => { await setLang(sel.value); route(false); });
   await loadMe();
   window.addEventListener('hashchange', () => route());
+  window.addEventListener('techup:unauthenticated', () => {
+    session.me = null;
+    if (location.hash !== login.path) location.hash = login.path;
+  });
   route();
 }
 
