@@ -44,6 +44,12 @@ test('an official sees the caret for a bad rule, then a live count and charts', 
   assert.equal(await text.getAttribute('aria-invalid'), 'true');
   await check(page, 'editor-error');
 
+  // A rule that parses but names no attribute of the catalog: the static check's message, no caret.
+  await text.fill('revenu >= 2000');
+  await err.locator('p', { hasText: /"revenu"/ }).waitFor();
+  assert.equal(await err.locator('.caret').count(), 0);
+  assert.equal(await page.locator('#match-count').textContent(), '', 'no count for a rule that fails its checks');
+
   await text.fill('industry_section == "C" and revenue >= 2000');
   await page.locator('#rule-ok').waitFor();
   const ent = server.extra.enterprise;

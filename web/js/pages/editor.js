@@ -11,7 +11,8 @@ import { session } from '../session.js';
 import { codeName, debounce, enumLabel, errorText, fmt } from '../ui.js';
 
 const EXAMPLE = 'industry_section == "C"\n  and revenue >= 2000\n  and ("specialized_sme" in tags or "high_tech" in tags)';
-const DRAFT_KEY = 'techup.rule-draft';
+// The draft survives a reload, per user (a shared desk computer keeps each official's own).
+const draftKey = () => `techup.rule-draft.${session.me.username}`;
 
 // What POST /rules/validate found: {error, warnings}. A syntax error comes in errors[] with its line, column
 // and the server's caret; a rule that parses but fails the static checks has issues of severity "error".
@@ -92,7 +93,7 @@ export default {
   render({ signal }) {
     const text = h('textarea', { id: 'rule-text', name: 'rule', rows: '8', spellcheck: 'false', autocapitalize: 'off',
       autocomplete: 'off', 'aria-describedby': 'rule-hint rule-status' });
-    text.value = localStorage.getItem(DRAFT_KEY) ?? EXAMPLE;
+    text.value = localStorage.getItem(draftKey()) ?? EXAMPLE;
     const status = h('div', { id: 'rule-status', 'aria-live': 'polite' });
     const count = h('div', { id: 'match-count', class: 'count', 'aria-live': 'polite' });
     const charts = [barChart('chart-city', 'editor.by_city'), barChart('chart-division', 'editor.by_division'), barChart('chart-size', 'editor.by_size')];
@@ -105,7 +106,7 @@ export default {
       inflight = new AbortController();
       const sig = inflight.signal;
       const src = text.value;
-      localStorage.setItem(DRAFT_KEY, src);
+      localStorage.setItem(draftKey(), src);
       if (!src.trim()) {
         status.replaceChildren(h('p', { class: 'muted' }, t('editor.empty')));
         count.replaceChildren();
