@@ -41,7 +41,8 @@ function card(p, g, cv) {
   }
   const benefit = p.benefit ?? p.estimated_benefit;
   return h('li', { class: `card policy ${g.key}`, 'data-policy': p.id },
-    h('h3', {}, h('span', { class: g.cls, 'aria-hidden': 'true' }, `${g.mark} `), p.title),
+    h('h3', {}, h('span', { class: g.cls, 'aria-hidden': 'true' }, `${g.mark} `),
+      h('span', { lang: /[\u4e00-\u9fff]/.test(p.title) ? 'zh-CN' : null }, p.title)), // titles are in one language
     benefit !== undefined && benefit !== null ? h('p', { class: 'benefit' }, t('forme.benefit', { amount: fmt(benefit) })) : null,
     extra,
     lines.length ? h('details', { open: g.key === 'eligible' ? null : true },
