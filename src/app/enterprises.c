@@ -127,7 +127,8 @@ static int value_text(const json_t *v, const char *name, char *buf, size_t n, tu
 static int invalid(tu_err *err, const char *prefix) {
     char why[sizeof err->msg];
     snprintf(why, sizeof why, "%s", err && err->msg[0] ? err->msg : "invalid");
-    return prefix ? tu_err_set(err, TU_EVALIDATION, "%s: %s", prefix, why) : tu_err_set(err, TU_EVALIDATION, "%s", why);
+    if (!prefix || strncmp(why, prefix, strlen(prefix)) == 0) return tu_err_set(err, TU_EVALIDATION, "%s", why);
+    return tu_err_set(err, TU_EVALIDATION, "%s: %s", prefix, why);
 }
 
 /* Applies the body's values to e (validated); fails naming the attribute. */

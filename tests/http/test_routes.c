@@ -68,7 +68,7 @@ static const mrow matrix[] = {
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
 
-#define OTHER_USCC_17 "91440101MA59ZZZZZ"
+#define OTHER_USCC_17 "91440100MA5E00001"
 #define OTHER_CITY "440100"
 #define OTHER_BANK "ccb-gd"
 
@@ -106,7 +106,11 @@ static int setup(void **state) {
         user_name(r, name, sizeof name);
         if (!(tokens[r] = th_login(&srv, name, "matrixpassword"))) return -1;
     }
-    return 0;
+    th_resp r; /* both enterprises must exist, or "other" would be refused for the wrong reason */
+    th_req(&srv, "GET", "/api/v1/enterprises", tokens[TU_ROLE_PROVINCIAL_OFFICIAL], NULL, NULL, &r);
+    size_t n = json_array_size(json_object_get(r.json, "items"));
+    th_resp_free(&r);
+    return n == 2 ? 0 : -1;
 }
 
 static int teardown(void **state) {

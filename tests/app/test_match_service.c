@@ -1,0 +1,146 @@
+/* Tests of src/app/match_service.c: counts and breakdowns over the index built from the store, the same counts
+ * restricted to a city, the change hook keeping the index current, and one enterprise's policies from a file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "app/enterprises.h"
+#include "app/match_service.h"
+#include "core/codes.h"
+#include "tmpdir.h"
+
+#define N 40
+
+static tu_store *s;
+static tu_match_svc *m;
+static char first_uscc[19];
+
+/* Enterprise i: Shenzhen when even, Guangzhou when odd; revenue 100 * i; rd_ratio missing when i % 5 == 0. */
+static void make(int i, tu_ent *e) {
+    char u[19], buf[32];
+    tu_ent_init(e);
+    snprintf(u, sizeof u, "91440300MA5D%05d", i);
+    u[17] = tu_uscc_check_char(u), u[18] = '\0';
+    if (i == 0) memcpy(first_uscc, u, 19);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_USCC, u, 18, 0, NULL), TU_OK);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_NAME, "Co", 2, 0, NULL), TU_OK);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_CITY, i % 2 ? "440100" : "440300", 6, 0, NULL), TU_OK);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_INDUSTRY, "C38", 3, 0, NULL), TU_OK);
+    snprintf(buf, sizeof buf, "%d", 100 * i);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_REVENUE, buf, strlen(buf), 0, NULL), TU_OK);
+    assert_int_equal(tu_ent_set_cell(e, TU_A_EMPLOYEES, "50", 2, 0, NULL), TU_OK);
+    if (i % 5) assert_int_equal(tu_ent_set_cell(e, TU_A_RD_RATIO, "3", 1, 0, NULL), TU_OK);
+    assert_int_equal(tu_ent_finish(e, NULL), TU_OK);
+}
+
+static int setup(void **state) {
+    if (tmpdir_setup(state)) return -1;
+    char path[128], pols[128];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    snprintf(pols, sizeof pols, "%s/p.json", dir);
+    FILE *f = fopen(pols, "w");
+    if (!f) return -1;
+    fputs("[{\"id\":7,\"title\":\"a\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"revenue\"},0]},{\">=\":[{\"var\":\"rd_ratio\"},4]}]}}]", f);
+    fclose(f);
+    tu_err err = {0};
+    tu_ent ents[N];
+    for (int i = 0; i < N; i++) make(i, &ents[i]);
+    int64_t sid;
+    if (tu_store_open(path, 0, &s, &err) || tu_store_begin(s, &err) ||
+        tu_store_source_add(s, "import", "seed", 20000, &sid, &err) || tu_store_ent_upsert(s, ents, N, sid, NULL, &err) ||
+        tu_store_commit(s, &err))
+        return -1;
+    return tu_match_svc_open(s, pols, &m, &err);
+}
+
+static int teardown(void **state) {
+    tu_match_svc_close(m);
+    tu_store_close(s);
+    return tmpdir_teardown(state);
+}
+
+static json_int_t num(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+
+static json_t *count(const char *rule_json, uint32_t city) {
+    json_error_t je;
+    json_t *rule = json_loads(rule_json, 0, &je), *out = NULL;
+    tu_err err = {0};
+    assert_int_equal(tu_match_svc_count(m, rule, city, &out, &err), TU_OK);
+    json_decref(rule);
+    return out;
+}
+
+static void test_counts_and_city(void **state) {
+    (void)state;
+    const char *rule = "{\"and\":[{\">=\":[{\"var\":\"revenue\"},2000]},{\">=\":[{\"var\":\"rd_ratio\"},3]}]}";
+    json_t *all = count(rule, 0), *sz = count(rule, 440300), *gz = count(rule, 440100);
+    /* revenue >= 2000: i >= 20 (20 ids); of those i % 5 == 0 (4 ids) are unknown */
+    assert_int_equal(num(all, "eligible"), 16);
+    assert_int_equal(num(all, "unknown"), 4);
+    assert_int_equal(num(sz, "eligible") + num(gz, "eligible"), 16);
+    assert_int_equal(num(sz, "eligible"), 8);
+    json_t *bd = json_object_get(json_object_get(sz, "breakdown"), "eligible");
+    assert_int_equal(num(json_object_get(bd, "city"), "440300"), 8);
+    assert_null(json_object_get(json_object_get(bd, "city"), "440100"));
+    assert_int_equal(num(json_object_get(bd, "division"), "C38"), 8);
+    bd = json_object_get(json_object_get(all, "breakdown"), "eligible");
+    assert_int_equal(num(json_object_get(bd, "city"), "440100"), num(gz, "eligible"));
+    json_decref(all), json_decref(sz), json_decref(gz);
+}
+
+static void test_change_hook_updates_index(void **state) {
+    (void)state;
+    const char *rule = "{\">=\":[{\"var\":\"revenue\"},100000]}";
+    json_t *before = count(rule, 0);
+    assert_int_equal(num(before, "eligible"), 0);
+    json_decref(before);
+    tu_principal p = {0};
+    p.role = TU_ROLE_PROVINCIAL_OFFICIAL;
+    snprintf(p.username, sizeof p.username, "prov");
+    tu_actor a = {1, "prov", NULL};
+    tu_err err = {0};
+    int changed;
+    json_t *v = json_pack("{s:s}", "revenue", "200000");
+    assert_int_equal(tu_app_ent_patch(s, &p, &a, first_uscc, v, 0, NULL, &changed, &err), TU_OK);
+    json_decref(v);
+    json_t *after = count(rule, 0);
+    assert_int_equal(num(after, "eligible"), 1);
+    json_decref(after);
+    tu_match_svc_stats st;
+    tu_match_svc_stats_get(m, &st);
+    assert_int_equal(st.enterprises, N);
+    assert_int_equal(st.updates, 1);
+}
+
+static void test_policies_of_one(void **state) {
+    (void)state;
+    tu_ent e;
+    make(1, &e); /* rd_ratio 3 < 4: near miss */
+    json_t *out = NULL;
+    tu_err err = {0};
+    assert_int_equal(tu_match_svc_policies(m, &e, 1, NULL, &out, &err), TU_OK);
+    json_t *near = json_object_get(out, "near_miss");
+    assert_int_equal(json_array_size(near), 1);
+    assert_int_equal(num(json_array_get(near, 0), "id"), 7);
+    assert_non_null(json_object_get(json_array_get(near, 0), "explanation"));
+    json_decref(out);
+    make(5, &e); /* rd_ratio missing: unknown */
+    assert_int_equal(tu_match_svc_policies(m, &e, 0, NULL, &out, &err), TU_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "unknown")), 1);
+    assert_null(json_object_get(json_array_get(json_object_get(out, "unknown"), 0), "explanation"));
+    json_decref(out);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts_and_city),
+        cmocka_unit_test(test_change_hook_updates_index),
+        cmocka_unit_test(test_policies_of_one),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
