@@ -1,113 +1,87 @@
-// app.js — the portal: a hash router over page modules; state is the logged-in user (GET /api/v1/me).
-import { api, ApiError } from './api.js';
+// app.js — the portal shell: a hash router over the page modules of js/pages/, the navigation for the logged-in
+// role, and the language switch. A page module is {path, nav, roles | public, render({signal, done})}: render
+// returns the page's element at once and fills it in as its requests answer; signal aborts those requests (and
+// any timers or charts the page made) when the user leaves the page or switches language.
 import { h, mount } from './dom.js';
-import { t, setLang, initialLang, currentLang } from './i18n.js';
+import { currentLang, initialLang, setLang, t } from './i18n.js';
+import { loadMe, logout, session } from './session.js';
+import audit from './pages/audit.js';
+import editor from './pages/editor.js';
+import forme from './pages/forme.js';
+import login from './pages/login.js';
+import me from './pages/me.js';
+import mydata from './pages/mydata.js';
+import users from './pages/users.js';
 
-const state = { me: null };
+// In navigation order. The public policy library (pages/policies.js) and the inbox join this list when their
+// API routes exist (GET /api/v1/policies, the inbox routes).
+const pages = [forme, mydata, editor, users, audit, me, login];
+
+function allowed(page) {
+  if (page.public) return true;
+  return !!session.me && page.roles.includes(session.me.role);
+}
+
+// Where login and '#/' lead: the page each role comes for.
+const HOME = { enterprise: forme, city_official: editor, provincial_official: editor, admin: users, auditor: audit, bank_officer: me };
+
+function home() {
+  return session.me ? (HOME[session.me.role] || me).path : login.path;
+}
 
 function navLinks() {
-  const items = [['#/policies', 'nav.policies']];
-  if (state.me) {
-    if (state.me.role === 'enterprise') items.push(['#/for-me', 'nav.forme'], ['#/inbox', 'nav.inbox']);
-    items.push(['#/me', 'nav.me']);
-  } else {
-    items.push(['#/login', 'nav.login']);
+  const visible = session.me ? pages.filter((p) => !p.public && allowed(p)) : [login];
+  const here = location.hash;
+  const ul = h('ul', {}, visible.map((p) => h('li', {},
+    h('a', { href: p.path, 'aria-current': here === p.path ? 'page' : null }, t(p.nav)))));
+  if (session.me) {
+    ul.append(h('li', {}, h('button', { class: 'linklike', type: 'button', onclick: async () => {
+      await logout();
+      location.hash = login.path;
+      navLinks();
+    } }, t('nav.logout'))));
   }
-  const ul = h('ul', {}, items.map(([href, key]) => h('li', {}, h('a', { href }, t(key)))));
-  if (state.me) ul.append(h('li', {}, h('button', { class: 'secondary', type: 'button', onclick: logout }, t('nav.logout'))));
   document.getElementById('nav').replaceChildren(ul);
 }
 
-async function loadMe() {
-  // GET /session answers 200 whether or not a session is open, so an anonymous visit logs no error.
-  try {
-    const s = await api('GET', '/session');
-    state.me = s.authenticated ? s.user : null;
-  } catch (e) {
-    console.warn('session:', e.message);
-    state.me = null;
+let current = null; // the AbortController of the page on screen
+
+function route(focus = true) {
+  if (current) current.abort();
+  current = new AbortController();
+  const hash = location.hash || '#/';
+  if (hash === '#/') { location.replace(home()); return; }
+  const page = pages.find((p) => p.path === hash);
+  let el;
+  if (!page) {
+    el = h('section', {}, h('h1', {}, t('notfound.title')));
+  } else if (!allowed(page)) {
+    if (!session.me) { location.replace(login.path); return; }
+    el = h('section', {}, h('h1', {}, t('error.forbidden_title')), h('p', {}, t('error.forbidden')));
+  } else if (page === login && session.me) {
+    location.replace(home());
+    return;
+  } else {
+    el = page.render({ signal: current.signal, done: () => { navLinks(); location.hash = home(); } });
   }
-}
-
-async function logout() {
-  try { await api('DELETE', '/session'); } catch (e) { /* already logged out */ }
-  state.me = null;
-  location.hash = '#/login';
   navLinks();
-}
-
-function errorBox(e) {
-  const msg = e instanceof ApiError && e.status === 0 ? t('error.network') : t('error.generic', { message: e.message });
-  return h('p', { class: 'error', role: 'alert' }, msg);
-}
-
-function loginPage() {
-  const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
-  const pass = h('input', { id: 'login-pass', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const msg = h('p', { role: 'status', 'aria-live': 'polite' });
-  const form = h('form', { class: 'stack', onsubmit: async (ev) => {
-    ev.preventDefault();
-    try {
-      await api('POST', '/session', { username: user.value, password: pass.value });
-      await loadMe();
-      navLinks();
-      location.hash = state.me && state.me.role === 'enterprise' ? '#/for-me' : '#/me';
-    } catch (e) {
-      msg.className = 'error';
-      msg.textContent = e instanceof ApiError && e.status === 401 ? t('login.failed') : errorBox(e).textContent;
-    }
-  } },
-  h('label', { for: 'login-user' }, t('login.username')), user,
-  h('label', { for: 'login-pass' }, t('login.password')), pass,
-  h('button', { type: 'submit' }, t('login.submit')), msg);
-  return h('section', {}, h('h1', {}, t('login.title')), form);
-}
-
-function mePage() {
-  if (!state.me) { location.hash = '#/login'; return h('p'); }
-  const scope = state.me.uscc || state.me.city || state.me.bank_id || '—';
-  return h('section', {}, h('h1', {}, t('me.title')),
-    h('dl', {}, h('dt', {}, t('login.username')), h('dd', { id: 'me-username' }, state.me.username),
-      h('dt', {}, t('me.role')), h('dd', { id: 'me-role' }, t(`role.${state.me.role}`)),
-      h('dt', {}, t('me.scope')), h('dd', {}, String(scope))));
-}
-
-function policiesPage() {
-  const q = h('input', { id: 'policy-q', type: 'search', name: 'q' });
-  const list = h('div', { id: 'policy-list', 'aria-live': 'polite' });
-  const search = async () => {
-    try {
-      const res = await api('GET', `/policies?q=${encodeURIComponent(q.value)}`);
-      const items = res.items || [];
-      list.replaceChildren(items.length ? h('ul', {}, items.map((p) => h('li', { class: 'card' },
-        h('a', { href: `#/policies/${p.id}` }, currentLang() === 'en' ? p.title_en || p.title_zh : p.title_zh))))
-        : h('p', { class: 'muted' }, t('policies.empty')));
-    } catch (e) {
-      list.replaceChildren(e instanceof ApiError && e.status === 404 ? h('p', { class: 'muted' }, t('policies.empty')) : errorBox(e));
-    }
-  };
-  const form = h('form', { role: 'search', onsubmit: (ev) => { ev.preventDefault(); search(); } },
-    h('label', { for: 'policy-q' }, t('policies.search')), ' ', q, ' ', h('button', { type: 'submit' }, t('policies.search')));
-  search();
-  return h('section', {}, h('h1', {}, t('policies.title')), form, list);
-}
-
-const routes = { '#/login': loginPage, '#/me': mePage, '#/policies': policiesPage };
-
-function route() {
-  const page = routes[location.hash] || (location.hash === '' ? policiesPage : null);
-  mount(page ? page() : h('section', {}, h('h1', {}, t('notfound.title'))));
-  document.getElementById('main').focus({ preventScroll: true });
+  mount(el);
+  const h1 = el.querySelector('h1');
+  document.title = h1 ? `${h1.textContent} · ${t('app.name')}` : t('app.name');
+  if (focus) document.getElementById('main').focus({ preventScroll: true });
 }
 
 async function start() {
   await setLang(initialLang());
   const sel = document.getElementById('lang-select');
   sel.value = currentLang();
-  sel.addEventListener('change', async () => { await setLang(sel.value); navLinks(); route(); });
+  sel.addEventListener('change', async () => { await setLang(sel.value); route(false); });
   await loadMe();
-  navLinks();
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => route());
+  window.addEventListener('techup:unauthenticated', () => {
+    session.me = null;
+    if (location.hash !== login.path) location.hash = login.path;
+  });
   route();
 }
 

@@ -18,6 +18,11 @@ export function initialLang() {
   return localStorage.getItem('techup.lang') || 'zh-CN';
 }
 
+// The keys after prefix of the catalog's keys that start with it: keysOf('city.') -> ['440100', ...].
+export function keysOf(prefix) {
+  return Object.keys(catalog).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
 // t('error.generic', {message: 'x'}) — a missing key shows the key, so gaps are visible in tests.
 export function t(key, params = {}) {
   const s = catalog[key] ?? key;

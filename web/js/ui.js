@@ -1,0 +1,91 @@
+// ui.js — pieces shared by the pages: error messages, tables that scroll on a phone, dates, a pager.
+import { ApiError } from './api.js';
+import { h } from './dom.js';
+import { currentLang, t } from './i18n.js';
+
+export function errorText(e) {
+  if (e instanceof ApiError && e.status === 0) return t('error.network');
+  if (e instanceof ApiError && e.status === 403) return t('error.forbidden');
+  return t('error.generic', { message: e.message });
+}
+
+export function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert' }, errorText(e));
+}
+
+export function loading() {
+  return h('p', { class: 'muted', role: 'status' }, t('common.loading'));
+}
+
+// A table inside a focusable, scrollable wrapper so a phone never scrolls the whole page sideways.
+// cols: [{key, label, cell?: (row) => Node|string}]
+// On a phone each row shows as a block of "label: value" lines (CSS over data-label).
+export function table(caption, cols, rows, attrs = {}) {
+  const head = h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label)));
+  const body = rows.map((r) => h('tr', {}, cols.map((c) => h('td', { 'data-label': c.label }, c.cell ? c.cell(r) : fmt(r[c.key])))));
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', attrs, h('caption', { class: 'sr-only' }, caption), h('thead', {}, head), h('tbody', {}, body)));
+}
+
+export function fmt(v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'number') return v.toLocaleString(currentLang());
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '—';
+  return String(v);
+}
+
+// An enum value in words (enumLabel('size', 'small') is 小型 / small); an unknown one as it is.
+export function enumLabel(name, value) {
+  const key = `${name}.${value}`;
+  const s = t(key);
+  return s === key ? String(value) : s;
+}
+
+// A code with its name from the catalogs: codeName('city', '440300') is "深圳市 440300"; an industry code
+// is named by its division (its first three characters).
+export function codeName(kind, code) {
+  const key = kind === 'division' ? String(code).slice(0, 3) : code;
+  const name = enumLabel(kind, key);
+  return name === String(key) ? String(code) : `${name} ${code}`;
+}
+
+// "2026-11-27T18:55:58Z" in the current language's short form; anything unparsable is shown as it is.
+export function fmtTime(s) {
+  if (!s) return '—';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return String(s);
+  return d.toLocaleString(currentLang(), { dateStyle: 'short', timeStyle: 'short' });
+}
+
+// Calls fn after the input has been quiet for ms; a new call cancels the pending one.
+export function debounce(fn, ms) {
+  let timer = null;
+  const d = (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  d.cancel = () => clearTimeout(timer);
+  return d;
+}
+
+// Cursor paging (the API's next_cursor): load(cursor) => {items, next_cursor}; render(items) => Node.
+// Shows one page at a time with "first page" and "next page" buttons.
+export function pager({ load, render, label, signal }) {
+  const out = h('div', { 'aria-live': 'polite' });
+  const stack = [];
+  let next = null;
+  const first = h('button', { type: 'button', class: 'secondary', onclick: () => { stack.length = 0; show(null); } }, t('pager.first'));
+  const more = h('button', { type: 'button', class: 'secondary', onclick: () => { stack.push(next); show(next); } }, t('pager.next'));
+  const nav = h('div', { class: 'row', role: 'group', 'aria-label': label }, first, more);
+  async function show(cursor) {
+    out.replaceChildren(loading());
+    try {
+      const page = await load(cursor, signal);
+      next = page.next_cursor || null;
+      out.replaceChildren(render(page.items || []));
+      more.disabled = !next;
+      first.disabled = stack.length === 0;
+    } catch (e) {
+      if (e.name !== 'AbortError') out.replaceChildren(errorBox(e));
+    }
+  }
+  show(null);
+  return { el: h('div', {}, out, nav), reload: () => show(stack.length ? stack[stack.length - 1] : null) };
+}
