@@ -71,9 +71,18 @@ static int setup(void **state) {
     uscc_of("91440300MA5D00001", sz_uscc);
     uscc_of("91440100MA5E00001", gz_uscc);
     char csv[512];
-    snprintf(csv, sizeof csv, "uscc,name,city,industry,revenue,employees,tags\n%s,深圳精密,440300,C38,25000,300,"
-             "above_scale\n%s,广州精密,440100,C39,9000,80,\n", sz_uscc, gz_uscc);
-    if (th_import(&srv, csv) || add_users() || add_policy() || th_start(&srv, NULL, NULL)) return -1;
+    snprintf(csv, sizeof csv,
+             "uscc,name,city,industry,revenue,employees,tags\n%s,深圳精密,440300,C38,25000,300,"
+             "above_scale\n%s,广州精密,440100,C39,9000,80,\n",
+             sz_uscc, gz_uscc);
+    char green[192];
+    snprintf(green, sizeof green, "%s/green.json", srv.dir);
+    FILE *f = fopen(green, "w");
+    if (!f) return -1;
+    fputs("{\"rule\":{\"==\":[{\"var\":\"project.type\"},\"green_low_carbon\"]},\"skip\":[\"city_review\"]}", f);
+    fclose(f);
+    const char *args[] = {"--green", green, NULL};
+    if (th_import(&srv, csv) || add_users() || add_policy() || th_start(&srv, args, NULL)) return -1;
     ent = th_login(&srv, "ent", "entpassword12"), city = th_login(&srv, "city", "citypassword1");
     gzcity = th_login(&srv, "gzcity", "citypassword1"), prov = th_login(&srv, "prov", "provpassword1");
     bank = th_login(&srv, "bank", "bankpassword1"), bank2 = th_login(&srv, "bank2", "bankpassword1");
@@ -101,11 +110,14 @@ static const char *str(const json_t *o, const char *key) {
     return s ? s : "";
 }
 
-/* Declares a Shenzhen project (tce, mu) as the enterprise; returns its id. */
-static long long declare(const char *tce, const char *mu) {
-    char body[2048], code[64];
+/* Declares a Shenzhen project of a type (tce, mu) as the enterprise; returns its id. */
+static long long declare_typed(const char *type, const char *tce, const char *mu) {
+    char body[2048], typed[2048], code[64];
     snprintf(code, sizeof code, "2401-440300-04-02-%06d", ++serial);
     pf_project_json(body, sizeof body, sz_uscc, "440300", code, tce, mu);
+    const char *t = strstr(body, "equipment_renewal");
+    snprintf(typed, sizeof typed, "%.*s%s%s", (int)(t - body), body, type, t + strlen("equipment_renewal"));
+    memcpy(body, typed, sizeof body);
     th_resp r;
     req("POST", "/api/v1/projects", ent, body, 201, &r);
     assert_string_equal(str(r.json, "state"), "draft");
@@ -114,6 +126,8 @@ static long long declare(const char *tce, const char *mu) {
     assert_true(id > 0);
     return id;
 }
+
+static long long declare(const char *tce, const char *mu) { return declare_typed("equipment_renewal", tce, mu); }
 
 /* Takes a workflow step and asserts the status (and the state reached when 200). */
 static void step(long long id, const char *tok, const char *action, long want, const char *state) {
@@ -207,6 +221,29 @@ static void test_review_and_energy_gate(void **state) {
     step(id, ent, "start", 200, "in_construction");
 }
 
+/* The server's green-channel rule (green_low_carbon projects) shortens the deadline and skips city review. */
+static void test_green_channel(void **state) {
+    (void)state;
+    long long green = declare_typed("green_low_carbon", "10", "1"), plain = declare("10", "1");
+    char path[96];
+    th_resp r;
+    step(green, ent, "submit", 200, "submitted");
+    step(plain, ent, "submit", 200, "submitted");
+    snprintf(path, sizeof path, "/api/v1/projects/%lld", green);
+    req("GET", path, city, NULL, 200, &r);
+    assert_true(json_is_true(json_object_get(r.json, "green_channel")));
+    char green_deadline[16];
+    snprintf(green_deadline, sizeof green_deadline, "%s", str(r.json, "deadline"));
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/projects/%lld", plain);
+    req("GET", path, city, NULL, 200, &r);
+    assert_true(json_is_false(json_object_get(r.json, "green_channel")));
+    assert_true(strcmp(green_deadline, str(r.json, "deadline")) < 0); /* 2 working days instead of 5 */
+    th_resp_free(&r);
+    step(green, city, "accept", 200, "provincial_review"); /* city review skipped */
+    step(plain, city, "accept", 200, "city_review");
+}
+
 static void test_quota_reserve_beyond_balance(void **state) {
     (void)state;
     long long big = declare("10", "12.5"), small = declare("10", "4");
@@ -284,8 +321,10 @@ static void test_bank_sees_only_its_projects(void **state) {
     long long mine = declare("10", "1"), other = declare("10", "1");
     th_resp r;
     req("POST", "/api/v1/banks/icbc-gd/loan-products", bank,
-        "{\"name\":\"技改贷\",\"rate_bp\":345,\"term_months\":36,\"min_amount\":\"1000000\",\"max_amount\":\"50000000\","
-        "\"eligibility\":{\">=\":[{\"var\":\"project.total_investment\"},1000000]}}", 201, &r);
+        "{\"name\":\"技改贷\",\"rate_bp\":345,\"term_months\":36,\"min_amount\":\"1000000\",\"max_amount\":"
+        "\"50000000\","
+        "\"eligibility\":{\">=\":[{\"var\":\"project.total_investment\"},1000000]}}",
+        201, &r);
     long long product = json_integer_value(json_object_get(r.json, "id"));
     assert_string_equal(str(r.json, "bank"), "icbc-gd");
     th_resp_free(&r);
@@ -341,13 +380,16 @@ static void test_list_paging_and_bad_input(void **state) {
 }
 
 int main(void) {
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_declare_submit_and_scope),
         cmocka_unit_test(test_review_and_energy_gate),
+        cmocka_unit_test(test_green_channel),
         cmocka_unit_test(test_quota_reserve_beyond_balance),
         cmocka_unit_test(test_award_adjusted_with_reason),
         cmocka_unit_test(test_bank_sees_only_its_projects),
         cmocka_unit_test(test_list_paging_and_bad_input),
     };
+    /* clang-format on */
     return cmocka_run_group_tests(tests, setup, teardown);
 }
