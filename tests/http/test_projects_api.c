@@ -3,6 +3,7 @@
  * blocks the start until the review passes, a quota reservation beyond the balance is refused with nothing
  * written, an award computed from the policy store is adjusted with a reason and shown with its explanation,
  * and a bank officer sees only the projects that chose its bank. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -275,6 +276,48 @@ static void test_quota_reserve_beyond_balance(void **state) {
     assert_int_equal(get_status("/api/v1/quota/440300/2031", gzcity), 403);
 }
 
+#define RACERS 8
+
+typedef struct {
+    long long id;
+    long status;
+} racer;
+
+static void *reserve_one(void *arg) {
+    racer *x = arg;
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/quota/440300/2032/projects/%lld", x->id);
+    x->status = th_req(&srv, "POST", path, x->id % 2 ? city : prov, "{\"action\":\"reserve\"}", NULL, NULL);
+    return NULL;
+}
+
+/* Reviewers race to reserve 8 projects of 2 mu on 10 mu: exactly 5 win, the ledger never goes negative. */
+static void test_quota_race(void **state) {
+    (void)state;
+    racer x[RACERS];
+    pthread_t t[RACERS];
+    th_resp r;
+    req("POST", "/api/v1/quota/440300/2032/allocations", prov, "{\"mu\":\"10\"}", 201, &r);
+    th_resp_free(&r);
+    for (int i = 0; i < RACERS; i++) {
+        x[i].id = declare("10", "2");
+        step(x[i].id, ent, "submit", 200, "submitted");
+    }
+    for (int i = 0; i < RACERS; i++) assert_int_equal(pthread_create(&t[i], NULL, reserve_one, &x[i]), 0);
+    int won = 0;
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(t[i], NULL);
+        if (x[i].status != 200 && x[i].status != 422) fail_msg("reserve %lld: %ld", x[i].id, x[i].status);
+        won += x[i].status == 200;
+    }
+    assert_int_equal(won, 5);
+    req("GET", "/api/v1/quota/440300/2032", aud, NULL, 200, &r);
+    assert_string_equal(str(r.json, "available"), "0");
+    assert_string_equal(str(r.json, "reserved"), "10");
+    assert_int_equal(json_array_size(json_object_get(r.json, "entries")), 1 + 2 * 5);
+    th_resp_free(&r);
+}
+
 static void test_award_adjusted_with_reason(void **state) {
     (void)state;
     long long id = declare("10", "1");
@@ -386,6 +429,7 @@ int main(void) {
         cmocka_unit_test(test_review_and_energy_gate),
         cmocka_unit_test(test_green_channel),
         cmocka_unit_test(test_quota_reserve_beyond_balance),
+        cmocka_unit_test(test_quota_race),
         cmocka_unit_test(test_award_adjusted_with_reason),
         cmocka_unit_test(test_bank_sees_only_its_projects),
         cmocka_unit_test(test_list_paging_and_bad_input),
