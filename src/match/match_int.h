@@ -25,6 +25,7 @@ uint64_t tu__bits_count(const uint64_t *w, size_t nw);
 void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0);
 /* Words per chunk of a plan run: 1024 (one container); tests lower it to exercise chunk edges. */
 extern size_t tu__match_chunk;
+extern int tu__match_narrow; /* ranges over at most this many buckets read bucket bitmaps (match.c) */
 /* A new roaring bitmap holding the set bits of w (NULL on exhaustion). */
 roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw);
 
@@ -60,6 +61,7 @@ struct tu_index {
     roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
     roaring_bitmap_t *tag[TU_TAG_COUNT];
     roaring_bitmap_t *missing[TU_A_COUNT];
+    roaring_bitmap_t *qbm[TU__NUM_COUNT][TU__QBUCKETS]; /* ids per bucket code (mirrors qcode): narrow ranges */
     /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
     pthread_mutex_t scratch_lock;
     uint64_t *scratch[32];

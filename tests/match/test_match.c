@@ -139,6 +139,26 @@ static void test_small_chunks(void **state) { /* many chunks, chunk edges inside
     tu__match_chunk = 1024;
 }
 
+static void random_rules(fixture *f, int n) {
+    for (int i = 0; i < n; i++) {
+        json_t *rule = rnd_rule(3);
+        check_rule(f, rule);
+        json_decref(rule);
+    }
+}
+
+/* Ranges answered from the bucket bitmaps and by scanning the bucket codes give the same sets. */
+static void test_range_paths(void **state) {
+    fixture *f = *state;
+    int narrow[] = {0, TU__QBUCKETS};
+    for (int k = 0; k < 2; k++) {
+        tu__match_narrow = narrow[k];
+        rnd_state = 2024;
+        random_rules(f, 400);
+    }
+    tu__match_narrow = 8;
+}
+
 static void test_updates(void **state) {
     fixture *f = *state;
     rnd_state = 4242;
@@ -149,11 +169,10 @@ static void test_updates(void **state) {
         assert_int_equal(tu_index_update(f->ix, id, &f->ents[id], &err), TU_OK);
     }
     assert_int_equal(tu_index_update(f->ix, N + 5, &f->ents[0], &err), TU_EINVAL);
-    for (int i = 0; i < 300; i++) {
-        json_t *rule = rnd_rule(3);
-        check_rule(f, rule);
-        json_decref(rule);
-    }
+    random_rules(f, 300);
+    tu__match_narrow = TU__QBUCKETS; /* the bucket bitmaps were kept current too */
+    random_rules(f, 300);
+    tu__match_narrow = 8;
 }
 
 static void test_sets(void **state) {
@@ -237,6 +256,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
