@@ -165,7 +165,8 @@ int tu_h_loan_list(tu_req *r, tu_err *err) {
     tu_loan_product *l = NULL;
     int n = 0;
     if (bank && strlen(bank) >= TU_PROJ_BANK) return tu_err_set(err, TU_EINVAL, "'bank' is too long");
-    return reply_products(r, tu_store_loan_list(r->store, bank ? bank : "", &l, &n, err), l, n);
+    int rc = tu_store_loan_list(r->store, bank ? bank : "", &l, &n, err); /* fills l and n before they are read */
+    return reply_products(r, rc, l, n);
 }
 
 /* GET /projects/{id}/loan-products: the products whose eligibility rule the project meets. */

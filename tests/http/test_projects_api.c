@@ -410,6 +410,8 @@ static void test_bank_sees_only_its_projects(void **state) {
     th_resp_free(&r);
     req("POST", "/api/v1/banks/icbc-gd/loan-products", bank2, "{}", 403, &r); /* another bank's officer */
     th_resp_free(&r);
+    assert_true(listed("/api/v1/loan-products", ent, product));          /* the published product is listed */
+    assert_true(listed("/api/v1/loan-products?bank=icbc-gd", bank, product));
     step(mine, ent, "submit", 200, "submitted");
     char path[96], body[128];
     snprintf(path, sizeof path, "/api/v1/projects/%lld/loan-products", mine);
