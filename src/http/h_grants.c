@@ -48,7 +48,7 @@ int tu_h_grants_list(tu_req *r, tu_err *err) {
         json_decref(c.items);
         return rc;
     }
-    return tu_reply_json(r, 200, json_pack("{s:o}", "items", c.items));
+    return tu_reply_json(r, 200, json_pack("{s:o,s:n}", "items", c.items, "next_cursor")); /* one page: few per policy */
 }
 
 static int reply_list(tu_req *r, int status, int64_t id, tu_err *err) {
