@@ -22,6 +22,7 @@
 
 #include "app/match_service.h"
 #include "app/workflow.h"
+#include "push/inbox.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
@@ -54,6 +55,7 @@ struct tu_server {
     int nstores;
     tu_match_svc *match; /* the enterprise index and active policies, built at start */
     tu_green_config green; /* the projects' green channel, read at start (no rule = none) */
+    tu_inbox *inbox;     /* every campaign's recipients, loaded at start, new campaigns on each use */
 };
 
 static _Thread_local struct {
@@ -328,6 +330,7 @@ static int check_database(tu_server *s, tu_err *err) {
     tu_store *st = NULL;
     int rc = tu_store_open(s->db_url, 0, &st, err);
     if (!rc) rc = tu_match_svc_open(st, s->cfg.policies, &s->match, err);
+    if (!rc) rc = tu_inbox_open(st, &s->inbox, err);
     tu_store_close(st);
     if (rc) return rc;
     tu_match_svc_stats ms;
@@ -352,6 +355,10 @@ static int load_green(tu_server *s, tu_err *err) {
 }
 
 const tu_green_config *tu__server_green(tu_server *s) { return &s->green; }
+
+tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err) {
+    return !st || tu_inbox_refresh(s->inbox, st, err) == TU_OK ? s->inbox : NULL;
+}
 
 static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {
     s->cfg = *c;
@@ -432,6 +439,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
     tu__pool_stop(s->pool);
     tu_match_svc_close(s->match); /* after the workers: no writer runs now */
     tu_green_config_clear(&s->green);
+    tu_inbox_close(s->inbox);
     for (int i = 0; i < s->nstores; i++) tu_store_close(s->stores[i]);
     tu__static_close();
     tu_throttle_free(s->login_user);
