@@ -40,6 +40,10 @@ void tu_policy_terms_clear(tu_policy_terms *t);
 /* A source over {"policies":[{"id":"P","group":"G","cap":"15000000","versions":[{"version":1,"from":"2023-01-01",
  * "formula":{...},"cap":"...","group":"..."}]}]} (version fields override the policy's). doc is borrowed. */
 tu_policy_source tu_policy_source_json(const json_t *doc);
+/* A source over the policy store (app/policy.h): the published version in force on the date, by code or numeric
+ * id; the terms name the policy by its code. `benefit` or `benefit_text` is the formula, `cap_fen` the cap, the first
+ * of `groups` the group. s is borrowed and must outlive the source. (award_source.c) */
+tu_policy_source tu_policy_source_store(tu_store *s);
 
 /* Computes the formula of terms for a project (ent optional: the enterprise's attributes). expl gets the steps. */
 int tu_award_compute(const tu_policy_terms *t, const tu_project *p, const tu_ent *ent, int64_t *fen, char *expl,

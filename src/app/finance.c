@@ -45,6 +45,15 @@ static int publish_tx(tu_store *s, void *v, tu_err *err) {
     return rc;
 }
 
+json_t *tu_loan_product_to_json(const tu_loan_product *l) {
+    char a[TU_DEC_BUFSZ], b[TU_DEC_BUFSZ];
+    json_t *rule = json_loads(l->eligibility, JSON_DECODE_ANY, NULL);
+    return json_pack("{s:I,s:s,s:s,s:i,s:i,s:s,s:s,s:o*}", "id", (json_int_t)l->id, "bank", l->bank_id, "name", l->name,
+                     "rate_bp", l->rate_bp, "term_months", l->term_months, "min_amount",
+                     tu_money_format(l->min_amount, a), "max_amount", tu_money_format(l->max_amount, b), "eligibility",
+                     rule);
+}
+
 int tu_loan_publish(tu_store *s, const tu_caller *a, tu_loan_product *l, tu_err *err) {
     if (a->role != TU_ROLE_BANK_OFFICER || !a->bank_id[0])
         return tu_err_set(err, TU_EFORBIDDEN, "loan products are published by bank officers");

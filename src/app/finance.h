@@ -20,6 +20,9 @@
 
 /* A bank officer publishes a product of its own bank (l->bank_id is set from the actor). Sets l->id. */
 int tu_loan_publish(tu_store *s, const tu_caller *a, tu_loan_product *l, tu_err *err);
+/* {"id","bank","name","rate_bp","term_months","min_amount","max_amount" (yuan strings),"eligibility"}; new
+ * reference, NULL on ENOMEM. */
+json_t *tu_loan_product_to_json(const tu_loan_product *l);
 /* The products a project qualifies for (rule holds), for anyone who may see the project. *out on the heap. */
 int tu_loan_products_for(tu_store *s, const tu_caller *a, int64_t project_id, const tu_ent *ent, tu_loan_product **out,
                          int *n, tu_err *err);

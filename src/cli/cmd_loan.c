@@ -12,14 +12,7 @@
 
 static void print_products(const tu_loan_product *l, int n) {
     json_t *arr = json_array();
-    char a[TU_DEC_BUFSZ], b[TU_DEC_BUFSZ];
-    for (int i = 0; arr && i < n; i++) {
-        json_t *rule = json_loads(l[i].eligibility, JSON_DECODE_ANY, NULL);
-        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:i,s:i,s:s,s:s,s:o*}", "id", (json_int_t)l[i].id, "bank",
-                                             l[i].bank_id, "name", l[i].name, "rate_bp", l[i].rate_bp, "term_months",
-                                             l[i].term_months, "min_amount", tu_money_format(l[i].min_amount, a),
-                                             "max_amount", tu_money_format(l[i].max_amount, b), "eligibility", rule));
-    }
+    for (int i = 0; arr && i < n; i++) json_array_append_new(arr, tu_loan_product_to_json(&l[i]));
     tu_pargs_print(arr);
 }
 

@@ -22,7 +22,9 @@ typedef enum {
     TU_SCOPE_ENTERPRISE, /* path param "uscc": enterprise = own, city official = own city, others by role */
     TU_SCOPE_CITY,       /* path param "city": city official = own city */
     TU_SCOPE_BANK,       /* path param "bank": bank officer = own bank */
-    TU_SCOPE_BODY_USCC   /* as TU_SCOPE_ENTERPRISE for the "uscc" member of the JSON body (read first) */
+    TU_SCOPE_BODY_USCC,  /* as TU_SCOPE_ENTERPRISE for the "uscc" member of the JSON body (read first) */
+    TU_SCOPE_PROJECT     /* path param "id", a project: enterprise = own, city official = own city, bank officer =
+                            projects that chose its bank (app/caller.h tu_caller_sees) */
 } tu_scope_kind;
 
 typedef struct tu_req tu_req;
@@ -170,5 +172,30 @@ int tu_h_rules_validate(tu_req *r, tu_err *err);
 int tu_h_rules_explain(tu_req *r, tu_err *err);
 int tu_h_rules_match(tu_req *r, tu_err *err);
 int tu_h_ent_policies(tu_req *r, tu_err *err);
+/* Upgrade projects (h_projects.c, h_quota.c, h_awards.c). */
+int tu_h_proj_create(tu_req *r, tu_err *err);
+int tu_h_proj_list(tu_req *r, tu_err *err);
+int tu_h_proj_overdue(tu_req *r, tu_err *err);
+int tu_h_proj_get(tu_req *r, tu_err *err);
+int tu_h_proj_put(tu_req *r, tu_err *err);
+int tu_h_proj_events(tu_req *r, tu_err *err);
+int tu_h_proj_transition(tu_req *r, tu_err *err);
+int tu_h_proj_energy_get(tu_req *r, tu_err *err);
+int tu_h_proj_energy_decide(tu_req *r, tu_err *err);
+int tu_h_quota_get(tu_req *r, tu_err *err);
+int tu_h_quota_allocate(tu_req *r, tu_err *err);
+int tu_h_quota_project(tu_req *r, tu_err *err);
+int tu_h_quota_advance(tu_req *r, tu_err *err);
+int tu_h_quota_advance_decide(tu_req *r, tu_err *err);
+int tu_h_quota_settle(tu_req *r, tu_err *err);
+int tu_h_award_apply(tu_req *r, tu_err *err);
+int tu_h_award_list(tu_req *r, tu_err *err);
+int tu_h_award_adjust(tu_req *r, tu_err *err);
+int tu_h_award_disburse(tu_req *r, tu_err *err);
+int tu_h_loan_list(tu_req *r, tu_err *err);
+int tu_h_loan_publish(tu_req *r, tu_err *err);
+int tu_h_loan_for_project(tu_req *r, tu_err *err);
+int tu_h_loan_choose(tu_req *r, tu_err *err);
+int tu_h_bank_projects(tu_req *r, tu_err *err);
 
 #endif

@@ -10,6 +10,9 @@
  */
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "app/caller.h"
 #include "app/enterprises.h"
 #include "core/log.h"
 #include "http/body.h"
@@ -23,6 +26,11 @@
 #define ENT_READERS (R(ENTERPRISE) | R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL) | R(AUDITOR))
 #define OFFICIALS (R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL))
 #define ENT TU_SCOPE_ENTERPRISE
+#define PROJ TU_SCOPE_PROJECT
+#define PROJ_READERS (ENT_READERS | R(BANK_OFFICER))
+#define PROJ_ACTORS (R(ENTERPRISE) | OFFICIALS)
+#define QUOTA_READERS (OFFICIALS | R(AUDITOR))
+#define LOAN_READERS (PROJ_READERS)
 
 /* clang-format off */
 const tu_route tu__routes[] = {
@@ -52,6 +60,31 @@ const tu_route tu__routes[] = {
     {TU_M_POST,   "/api/v1/rules/match",           OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_rules_match,     "count and breakdown of the enterprises a rule finds"},
     {TU_M_POST,   "/api/v1/rules/validate",        ANY,               TU_SCOPE_NONE, BODY, tu_h_rules_validate,  "static checks of a rule"},
     {TU_M_POST,   "/api/v1/rules/explain",         ENT_READERS,       TU_SCOPE_BODY_USCC, BODY, tu_h_rules_explain, "why an enterprise meets a rule or not"},
+    /* Upgrade projects (issue 8): the roles are those app/ enforces, which stays the second gate. */
+    {TU_M_POST,   "/api/v1/projects",              R(ENTERPRISE),     TU_SCOPE_BODY_USCC, BODY, tu_h_proj_create, "declare a project of the caller's enterprise"},
+    {TU_M_GET,    "/api/v1/projects",              PROJ_READERS,      TU_SCOPE_NONE, 0, tu_h_proj_list,       "projects in the caller's scope (filters, paged)"},
+    {TU_M_GET,    "/api/v1/projects/overdue",      PROJ_READERS,      TU_SCOPE_NONE, 0, tu_h_proj_overdue,    "overdue projects in scope (?within=N: due soon)"},
+    {TU_M_GET,    "/api/v1/projects/{id}",         PROJ_READERS,      PROJ,          0, tu_h_proj_get,        "one project"},
+    {TU_M_PUT,    "/api/v1/projects/{id}",         R(ENTERPRISE),     PROJ,          BODY, tu_h_proj_put,        "edit a draft or returned project"},
+    {TU_M_GET,    "/api/v1/projects/{id}/events",  PROJ_READERS,      PROJ,          0, tu_h_proj_events,     "the workflow events of a project"},
+    {TU_M_POST,   "/api/v1/projects/{id}/transitions", PROJ_ACTORS,   PROJ,          BODY, tu_h_proj_transition, "take a workflow step"},
+    {TU_M_GET,    "/api/v1/projects/{id}/energy-review", PROJ_READERS, PROJ,         0, tu_h_proj_energy_get, "the energy-review tier and latest decision"},
+    {TU_M_POST,   "/api/v1/projects/{id}/energy-review", OFFICIALS,   PROJ,          BODY, tu_h_proj_energy_decide, "record an energy-review decision"},
+    {TU_M_GET,    "/api/v1/projects/{id}/awards",  PROJ_READERS,      PROJ,          0, tu_h_award_list,      "applications and awards of a project with explanations"},
+    {TU_M_POST,   "/api/v1/projects/{id}/applications", R(ENTERPRISE), PROJ,         BODY, tu_h_award_apply,     "apply a project to a policy (award computed)"},
+    {TU_M_POST,   "/api/v1/projects/{id}/awards/{app}/adjustments", OFFICIALS, PROJ, BODY, tu_h_award_adjust,    "set an award with a reason"},
+    {TU_M_POST,   "/api/v1/projects/{id}/awards/{app}/disbursements", R(PROVINCIAL_OFFICIAL), PROJ, BODY, tu_h_award_disburse, "record a payment of an award"},
+    {TU_M_GET,    "/api/v1/projects/{id}/loan-products", PROJ_READERS, PROJ,         0, tu_h_loan_for_project, "the loan products a project qualifies for"},
+    {TU_M_POST,   "/api/v1/projects/{id}/loan",    R(ENTERPRISE),     PROJ,          BODY, tu_h_loan_choose,     "choose a loan product for a project"},
+    {TU_M_GET,    "/api/v1/quota/{city}/{year}",   QUOTA_READERS,     TU_SCOPE_CITY, 0, tu_h_quota_get,       "land-quota balances, ledger and advances of a city and year"},
+    {TU_M_POST,   "/api/v1/quota/{city}/{year}/allocations", R(PROVINCIAL_OFFICIAL), TU_SCOPE_CITY, BODY, tu_h_quota_allocate, "allocate land quota"},
+    {TU_M_POST,   "/api/v1/quota/{city}/{year}/projects/{id}", OFFICIALS, TU_SCOPE_CITY, BODY, tu_h_quota_project, "reserve, use or release a project's land quota"},
+    {TU_M_POST,   "/api/v1/quota/{city}/{year}/advances", R(CITY_OFFICIAL), TU_SCOPE_CITY, BODY, tu_h_quota_advance, "request an advance against next year"},
+    {TU_M_POST,   "/api/v1/quota/{city}/{year}/settlement", R(PROVINCIAL_OFFICIAL), TU_SCOPE_CITY, 0, tu_h_quota_settle, "settle what a year owes"},
+    {TU_M_POST,   "/api/v1/quota/advances/{id}/decision", R(PROVINCIAL_OFFICIAL), TU_SCOPE_NONE, BODY, tu_h_quota_advance_decide, "approve or reject an advance"},
+    {TU_M_GET,    "/api/v1/loan-products",         LOAN_READERS,      TU_SCOPE_NONE, 0, tu_h_loan_list,       "published loan products (?bank=)"},
+    {TU_M_POST,   "/api/v1/banks/{bank}/loan-products", R(BANK_OFFICER), TU_SCOPE_BANK, BODY, tu_h_loan_publish, "publish a loan product of the caller's bank"},
+    {TU_M_GET,    "/api/v1/banks/{bank}/projects", R(BANK_OFFICER),   TU_SCOPE_BANK, 0, tu_h_bank_projects,   "the projects that chose a bank"},
 };
 /* clang-format on */
 const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);
@@ -127,9 +160,25 @@ static int enterprise_in_reach(tu_req *r, const char *uscc, tu_err *err) {
     return rc == TU_OK && tu_app_ent_in_reach(&r->who, &e);
 }
 
+/* Whether a scoped role reaches project `id` (tu_caller_sees over the stored project). Unknown or malformed ids
+ * are refused like others' projects (no existence leak). */
+static int project_in_reach(tu_req *r, const char *id, tu_err *err) {
+    char *end;
+    long long v = strtoll(id, &end, 10);
+    tu_caller c;
+    tu_err lookup = {0};
+    tu_project p = {0};
+    if (*end || v <= 0 || tu_caller_from_principal(&r->who, r->rid, &c, &lookup)) return 0;
+    int rc = tu_store_project_get(r->store, v, &p, &lookup);
+    if (rc && rc != TU_ENOTFOUND) return tu_err_set(err, rc, "%s", lookup.msg), -1;
+    int own = rc == TU_OK && tu_caller_sees(&c, &p);
+    tu_project_clear(&p);
+    return own;
+}
+
 /* The resource value a route's scope looks at: a path parameter or the body's "uscc". */
 static int scope_value(tu_req *r, const tu_route *rt, char *val, size_t n, tu_err *err) {
-    static const char *const param[] = {NULL, "uscc", "city", "bank", "uscc"};
+    static const char *const param[] = {NULL, "uscc", "city", "bank", "uscc", "id"};
     if (rt->scope != TU_SCOPE_BODY_USCC) {
         if (tu_params_get(&r->params, param[rt->scope], val, n) < 0)
             return tu_err_set(err, TU_ENOTFOUND, "no such %s", param[rt->scope]);
@@ -153,6 +202,8 @@ static int check_scope(tu_req *r, const tu_route *rt, tu_err *err) {
     int own = 0;
     if (rt->scope == TU_SCOPE_ENTERPRISE || rt->scope == TU_SCOPE_BODY_USCC) {
         if ((own = enterprise_in_reach(r, val, err)) < 0) return err->code;
+    } else if (rt->scope == TU_SCOPE_PROJECT) {
+        if ((own = project_in_reach(r, val, err)) < 0) return err->code;
     } else if (rt->scope == TU_SCOPE_CITY && role == TU_ROLE_CITY_OFFICIAL) {
         own = strcmp(val, r->who.scope) == 0;
     } else if (rt->scope == TU_SCOPE_BANK && role == TU_ROLE_BANK_OFFICER) {

@@ -67,6 +67,7 @@ typedef struct tu_project_filter {
     int32_t deadline_before; /* only projects with a deadline < this day */
     int64_t after_id;        /* paging: ids > after_id, ascending */
     int limit;               /* 0 = 1000 */
+    const char *type;        /* project type (app/project.h TU_PROJECT_TYPE_MAP) */
 } tu_project_filter;
 
 typedef struct tu_project_list {

@@ -258,10 +258,11 @@ static int sp_list(void *impl, const tu_project_filter *f, tu_project_list *out,
     static const char sql[] = "SELECT " PROJECT_COLS " FROM project WHERE id > ?1 "
                               "AND (?2 IS NULL OR uscc = ?2) AND (?3 IS NULL OR state = ?3) "
                               "AND (?4 IS NULL OR bank_id = ?4) AND (?5 IS NULL OR city = ?5) "
-                              "AND (?6 IS NULL OR (deadline IS NOT NULL AND deadline < ?6)) ORDER BY id LIMIT ?7";
+                              "AND (?6 IS NULL OR (deadline IS NOT NULL AND deadline < ?6)) "
+                              "AND (?8 IS NULL OR type = ?8) ORDER BY id LIMIT ?7";
     int64_t limit = f->limit > 0 ? f->limit : 1000;
-    sqlite3_stmt *st = prep(impl, sql, err, "iTTTIdi", f->after_id, f->uscc, f->state, f->bank_id, (int64_t)f->city,
-                            f->deadline_before, limit);
+    sqlite3_stmt *st = prep(impl, sql, err, "iTTTIdiT", f->after_id, f->uscc, f->state, f->bank_id,
+                            (int64_t)f->city, f->deadline_before, limit, f->type);
     return collect(impl, st, read_project, sizeof(tu_project), (void **)&out->items, &out->n, err);
 }
 
