@@ -12,6 +12,7 @@
 
 static const char help[] =
     "usage: techup serve [--db PATH] [--listen HOST:PORT] [--web DIR] [--threads N] [--policies FILE]\n"
+    "                    [--green FILE]\n"
     "\n"
     "Serves the HTTP/JSON API under /api/v1, /healthz, /metrics and the web portal's files.\n"
     "\n"
@@ -22,6 +23,8 @@ static const char help[] =
     "  --no-web            serve no static files\n"
     "  --policies FILE     active policies, JSON [{\"id\":N,\"title\":\"...\",\"rule\":JsonLogic}] (default\n"
     "                      $TECHUP_POLICIES; policies are not in the store yet)\n"
+    "  --green FILE        the projects' green channel, JSON {\"rule\":JsonLogic,\"skip\":[\"city_review\"]}\n"
+    "                      (default $TECHUP_GREEN; none when absent; see docs/projects.md)\n"
     "\n"
     "Other settings come from the environment; see docs/configuration.md. SIGTERM or SIGINT stops the server\n"
     "after the requests in flight have finished (up to 10 s).\n";
@@ -32,12 +35,14 @@ static int parse_args(int argc, char **argv, tu_http_config *c) {
         int has_value = i + 1 < argc;
         if (strcmp(a, "--no-web") == 0) c->web_dir = NULL;
         else if (!has_value && (strcmp(a, "--db") == 0 || strcmp(a, "--listen") == 0 || strcmp(a, "--web") == 0 ||
-                                strcmp(a, "--threads") == 0 || strcmp(a, "--policies") == 0))
+                                strcmp(a, "--threads") == 0 || strcmp(a, "--policies") == 0 ||
+                                strcmp(a, "--green") == 0))
             return tu_cli_usage_error("serve", "%s needs a value", a);
         else if (strcmp(a, "--db") == 0) c->db_url = argv[++i];
         else if (strcmp(a, "--listen") == 0) c->listen = argv[++i];
         else if (strcmp(a, "--web") == 0) c->web_dir = argv[++i];
         else if (strcmp(a, "--policies") == 0) c->policies = argv[++i];
+        else if (strcmp(a, "--green") == 0) c->green = argv[++i];
         else if (strcmp(a, "--threads") == 0) {
             char *end;
             long n = strtol(argv[++i], &end, 10);

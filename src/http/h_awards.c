@@ -23,8 +23,8 @@ static json_t *application_json(const void *v) {
                      (json_int_t)a->project_id, "uscc", a->uscc, "policy", a->policy_id, "policy_version",
                      a->policy_version, "group", a->policy_group, "applied_on", tu_date_format(a->applied_on, day),
                      "computed", tu_money_format(a->computed, c), "awarded", tu_money_format(a->awarded, w), "paid",
-                     tu_money_format(a->paid, p), "status", a->status, "adjust_reason", a->adjust_reason,
-                     "adjusted_by", a->adjusted_by, "explanation", a->explanation);
+                     tu_money_format(a->paid, p), "status", a->status, "adjust_reason", a->adjust_reason, "adjusted_by",
+                     a->adjusted_by, "explanation", a->explanation);
 }
 
 /* The enterprise record of a project, for formulas and rules over enterprise attributes (NULL when absent). */
@@ -41,8 +41,8 @@ static int project_application(tu_req *r, tu_caller *c, tu_application *a, tu_er
     tu_project_clear(&p);
     if (!rc) rc = tu_req_param_id(r, "app", &app, err);
     if (!rc) rc = tu_store_application_get(r->store, app, a, err);
-    if (!rc && a->project_id != p.id) rc = tu_err_set(err, TU_ENOTFOUND, "no application %lld on project %lld",
-                                                      (long long)app, (long long)p.id);
+    if (!rc && a->project_id != p.id)
+        rc = tu_err_set(err, TU_ENOTFOUND, "no application %lld on project %lld", (long long)app, (long long)p.id);
     return rc;
 }
 
@@ -170,8 +170,10 @@ static int product_from_body(tu_req *r, tu_loan_product *l, tu_err *err) {
     if (!rule) return TU_OK;
     char *text = json_dumps(rule, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!text) return TU_ENOMEM;
-    if (strlen(text) < sizeof l->eligibility) snprintf(l->eligibility, sizeof l->eligibility, "%s", text);
-    else rc = tu_err_set(err, TU_EVALIDATION, "'eligibility' is longer than %zu bytes", sizeof l->eligibility - 1);
+    if (strlen(text) < sizeof l->eligibility)
+        snprintf(l->eligibility, sizeof l->eligibility, "%s", text);
+    else
+        rc = tu_err_set(err, TU_EVALIDATION, "'eligibility' is longer than %zu bytes", sizeof l->eligibility - 1);
     free(text);
     return rc;
 }

@@ -13,9 +13,7 @@
 #include "core/num.h"
 #include "http/h_projects.h"
 
-int tu__h_caller(tu_req *r, tu_caller *c, tu_err *err) {
-    return tu_caller_from_principal(&r->who, r->rid, c, err);
-}
+int tu__h_caller(tu_req *r, tu_caller *c, tu_err *err) { return tu_caller_from_principal(&r->who, r->rid, c, err); }
 
 int tu__h_project(tu_req *r, tu_caller *c, tu_project *p, tu_err *err) {
     int64_t id;
@@ -28,9 +26,12 @@ int tu__h_project(tu_req *r, tu_caller *c, tu_project *p, tu_err *err) {
 /* The text of a string or integer member (into buf), or TU_EVALIDATION naming it. */
 static int num_text(tu_req *r, const char *key, char *buf, size_t n, tu_err *err) {
     const json_t *v = json_object_get(r->json, key);
-    if (json_is_integer(v)) snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-    else if (json_is_string(v) && json_string_length(v) < n) snprintf(buf, n, "%s", json_string_value(v));
-    else return tu_err_set(err, TU_EVALIDATION, "'%s' must be a decimal string or an integer", key);
+    if (json_is_integer(v))
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_string(v) && json_string_length(v) < n)
+        snprintf(buf, n, "%s", json_string_value(v));
+    else
+        return tu_err_set(err, TU_EVALIDATION, "'%s' must be a decimal string or an integer", key);
     return TU_OK;
 }
 
@@ -40,8 +41,7 @@ static int parse_member(tu_req *r, const char *key, int (*parse)(const char *, s
     char buf[64];
     tu_err why = {0};
     int rc = num_text(r, key, buf, sizeof buf, err);
-    if (!rc && parse(buf, strlen(buf), out, &why))
-        rc = tu_err_set(err, TU_EVALIDATION, "'%s': %s", key, why.msg);
+    if (!rc && parse(buf, strlen(buf), out, &why)) rc = tu_err_set(err, TU_EVALIDATION, "'%s': %s", key, why.msg);
     if (rc) snprintf(err->field, sizeof err->field, "%s", key);
     return rc;
 }
@@ -137,7 +137,8 @@ static int list_filters(tu_req *r, tu_project_filter *f, tu_err *err) {
     const char *state = tu_req_query(r, "state"), *city = tu_req_query(r, "city"), *type = tu_req_query(r, "type");
     const char *uscc = tu_req_query(r, "uscc"), *overdue = tu_req_query(r, "overdue");
     if (state && *state && !tu_workflow_state(state)) return tu_err_set(err, TU_EINVAL, "no state '%.40s'", state);
-    if (type && *type && !tu_project_type_valid(type)) return tu_err_set(err, TU_EINVAL, "no project type '%.40s'", type);
+    if (type && *type && !tu_project_type_valid(type))
+        return tu_err_set(err, TU_EINVAL, "no project type '%.40s'", type);
     if (uscc && *uscc && strlen(uscc) != 18) return tu_err_set(err, TU_EINVAL, "'uscc' must have 18 characters");
     if (city && *city) {
         char *end;
@@ -228,7 +229,7 @@ int tu_h_proj_transition(tu_req *r, tu_err *err) {
     if (!rc) rc = tu__h_body_opt(r, "comment", 1023, &comment, err);
     if (!rc) rc = tu__h_project(r, &c, &p, err);
     tu_project_clear(&p);
-    if (!rc) rc = tu_workflow_move(r->store, &c, p.id, action, comment, tu_date_today(), NULL, err);
+    if (!rc) rc = tu_workflow_move(r->store, &c, p.id, action, comment, tu_date_today(), tu__server_green(r->srv), err);
     return rc ? rc : reply_project(r, &c, p.id, 200, err);
 }
 
@@ -241,9 +242,10 @@ static int reply_energy(tu_req *r, const tu_project *p, tu_err *err) {
     json_t *last = rc ? json_null()
                       : json_pack("{s:s,s:b,s:s,s:s,s:s}", "tier", tu_energy_tier_name(e.tier), "passed", e.passed,
                                   "reviewer", e.reviewer, "comment", e.comment, "day", tu_date_format(e.day, day));
-    return tu_reply_json(r, 200, json_pack("{s:I,s:s,s:b,s:o}", "project", (json_int_t)p->id, "tier",
-                                           tu_energy_tier_name(p->energy_tier), "required",
-                                           p->energy_tier != TU_ENERGY_NONE, "decision", last));
+    return tu_reply_json(r, 200,
+                         json_pack("{s:I,s:s,s:b,s:o}", "project", (json_int_t)p->id, "tier",
+                                   tu_energy_tier_name(p->energy_tier), "required", p->energy_tier != TU_ENERGY_NONE,
+                                   "decision", last));
 }
 
 int tu_h_proj_energy_get(tu_req *r, tu_err *err) {

@@ -108,8 +108,10 @@ typedef int (*project_move_fn)(tu_store *, const tu_caller *, int64_t, int, int3
 /* POST /quota/{city}/{year}/projects/{id} {"action": "reserve" | "use" | "release"}: the project's land need on
  * the city's year. The project must be of that city (404 otherwise). */
 int tu_h_quota_project(tu_req *r, tu_err *err) {
-    static const struct { const char *name; project_move_fn fn; } moves[] = {
-        {"reserve", tu_quota_reserve}, {"use", tu_quota_use}, {"release", tu_quota_release}};
+    static const struct {
+        const char *name;
+        project_move_fn fn;
+    } moves[] = {{"reserve", tu_quota_reserve}, {"use", tu_quota_use}, {"release", tu_quota_release}};
     tu_caller c;
     tu_project p;
     uint32_t city;

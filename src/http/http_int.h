@@ -89,6 +89,8 @@ struct tu_throttle *tu__server_throttle(tu_server *s, int by_addr);
 double tu__server_uptime(const tu_server *s);
 /* The match service (index of every enterprise, active policies), never NULL once the server runs. */
 struct tu_match_svc *tu__server_match(tu_server *s);
+/* The projects' green channel (app/workflow.h) read at start; never NULL (no rule = no green channel). */
+const struct tu_green_config *tu__server_green(tu_server *s);
 
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
  * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app/match_service.h"
+#include "app/workflow.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
@@ -52,6 +53,7 @@ struct tu_server {
     tu_store *stores[MAX_STORES];
     int nstores;
     tu_match_svc *match; /* the enterprise index and active policies, built at start */
+    tu_green_config green; /* the projects' green channel, read at start (no rule = none) */
 };
 
 static _Thread_local struct {
@@ -88,6 +90,7 @@ int tu_http_config_from_env(tu_http_config *c, tu_err *err) {
     if ((v = getenv("TECHUP_LISTEN")) && *v) c->listen = v;
     if ((v = getenv("TECHUP_WEB")) && *v) c->web_dir = v;
     if ((v = getenv("TECHUP_POLICIES")) && *v) c->policies = v;
+    if ((v = getenv("TECHUP_GREEN")) && *v) c->green = v;
     long x;
     int rc;
     if ((rc = env_int("TECHUP_THREADS", 0, 256, &x, err)) < 0) return rc;
@@ -337,6 +340,19 @@ static int check_database(tu_server *s, tu_err *err) {
 
 tu_match_svc *tu__server_match(tu_server *s) { return s->match; }
 
+/* Reads the green-channel configuration file named by the config, if any. */
+static int load_green(tu_server *s, tu_err *err) {
+    if (!s->cfg.green) return TU_OK;
+    json_error_t je;
+    json_t *j = json_load_file(s->cfg.green, 0, &je);
+    if (!j) return tu_err_set(err, TU_EPARSE, "%s: line %d, column %d: %s", s->cfg.green, je.line, je.column, je.text);
+    int rc = tu_green_config_from_json(j, &s->green, err);
+    json_decref(j);
+    return rc;
+}
+
+const tu_green_config *tu__server_green(tu_server *s) { return &s->green; }
+
 static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {
     s->cfg = *c;
     const char *db = c->db_url ? c->db_url : tu_store_default_url();
@@ -366,6 +382,7 @@ int tu_server_start(const tu_http_config *c, tu_server **out, tu_err *err) {
     struct sockaddr_in sa;
     int rc = copy_config(s, c, err);
     if (!rc) rc = parse_listen(c->listen, &sa, err);
+    if (!rc) rc = load_green(s, err);
     if (!rc) rc = check_database(s, err);
     if (rc) {
         tu_server_stop(s, 0);
@@ -414,6 +431,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
     }
     tu__pool_stop(s->pool);
     tu_match_svc_close(s->match); /* after the workers: no writer runs now */
+    tu_green_config_clear(&s->green);
     for (int i = 0; i < s->nstores; i++) tu_store_close(s->stores[i]);
     tu__static_close();
     tu_throttle_free(s->login_user);
