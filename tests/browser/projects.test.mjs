@@ -149,6 +149,7 @@ test('the city official accepts and approves at city review; a return needs a co
   await page.locator('#review-msg').getByText('已审核通过，报省级，项目状态：省级审核中').waitFor();
   await page.locator('#events-table').getByText('设备清单与备案一致，同意报省级审核。').waitFor();
   await page.locator('#proj-no-actions').waitFor(); // nothing more for the city at provincial review
+  assert.equal(await detail(page).getByText('null').count(), 0, 'no empty slot shows as text');
   await check(page, 'review-city-forwarded');
 
   // The city's land-quota ledger: its own city only; it asks for an advance on next year.

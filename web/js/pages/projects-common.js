@@ -280,14 +280,14 @@ export function detailPanel(id, { role, signal, onChanged, extra }) {
   const panel = h('section', { class: 'panel', id: 'project-detail', 'aria-labelledby': 'project-detail-h', tabindex: '-1' }, loading());
   api('GET', `/projects/${id}`, undefined, { signal }).then(async (p) => {
     const history = h('div', {}, loading());
-    panel.replaceChildren(
+    panel.replaceChildren(...[
       h('h2', { id: 'project-detail-h' }, t('proj.detail_title', { name: p.name, id: p.id })),
       facts(p), equipmentTable(p),
       h('h3', {}, t('proj.actions')), actionForm(p, role, onChanged),
       extra ? extra(p) : null,
       awardsSection(p, role, signal),
       role === 'enterprise' ? loanSection(p, role, signal, onChanged) : null,
-      h('h3', {}, t('proj.history')), history);
+      h('h3', {}, t('proj.history')), history].filter(Boolean));
     try { history.replaceChildren(await eventsTable(id, signal)); } catch (e) { if (e.name !== 'AbortError') history.replaceChildren(errorBox(e)); }
   }).catch((e) => { if (e.name !== 'AbortError') panel.replaceChildren(errorBox(e)); });
   return panel;

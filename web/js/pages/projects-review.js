@@ -31,7 +31,7 @@ function energyForm(p, signal) {
     } catch (e) { if (e.name !== 'AbortError') { msg.className = 'error'; msg.textContent = errorText(e); } }
   };
   return h('section', { 'aria-labelledby': 'energy-h' }, h('h3', { id: 'energy-h' }, t('proj.energy.title', { tier: t(`proj.tier.${p.energy_review_tier}`) })),
-    out, h('label', { for: 'energy-comment' }, t('proj.energy.comment')), comment,
+    out, h('div', { class: 'stack-loose' }, h('label', { for: 'energy-comment' }, t('proj.energy.comment')), comment),
     h('div', { class: 'row' },
       h('button', { type: 'button', onclick: () => decide(true) }, t('proj.energy.pass')),
       h('button', { type: 'button', class: 'secondary', onclick: () => decide(false) }, t('proj.energy.fail'))), msg);
