@@ -224,8 +224,11 @@ test('a bank publishes a loan product; the enterprise sees the approval, applies
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('link', { name: '我的项目' }).click();
   await page.locator('#projects-table').getByText('已批准').waitFor();
-  await page.locator('#projects-table').getByRole('button', { name: `查看项目：${PROJECT}` }).click();
+  // By keyboard: the project opens with Enter and the panel takes the focus.
+  await page.locator('#projects-table').getByRole('button', { name: `查看项目：${PROJECT}` }).focus();
+  await page.keyboard.press('Enter');
   await detail(page).getByRole('button', { name: '开工建设' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'project-detail');
   const steps = await page.locator('#events-table tbody tr td:nth-child(2)').allTextContents();
   assert.deepEqual(steps, ['申报', '提交', '受理', '节能审查通过', '审核通过，报省级', '批准']);
 
