@@ -243,12 +243,14 @@ test('a bank publishes a loan product; the enterprise sees the approval, applies
   await page.getByLabel('贷款本金（元）').fill('20000000');
   await page.getByRole('button', { name: '选择该贷款' }).click();
   await page.locator('#projects-msg').getByText('已选择 gdbank 的贷款，本金 20,000,000.00 元').waitFor();
+  await page.locator('#events-table').getByText('选择贷款').waitFor(); // the panel reopens with the new history
+  await page.locator('#events-table').getByText('申请政策奖补').waitFor();
   assert.equal(await overflows(page), false, 'award and loan: no horizontal scrolling');
   await check(page, 'project-approved-phone');
   await page.context().close();
 
   await bank.reload();
-  await bank.locator('#bank-loans-table').getByText('20,000,000.00 元').waitFor();
+  await bank.locator('#bank-projects-table').getByText('20,000,000.00 元').waitFor();
   await bank.locator('#bank-projects-table').getByText(PROJECT).waitFor();
   await check(bank, 'loans-bank');
   await bank.context().close();

@@ -1,12 +1,12 @@
 // pages/loans.js — a bank officer's loan products (GET /loan-products?bank=B, the bank being the officer's scope),
 // a form to publish one (POST /banks/{bank}/loan-products), and the projects that chose the bank
-// (GET /banks/{bank}/projects) with the principal each chose.
+// (GET /banks/{bank}/projects) with the product and principal each chose.
 import { api, qs } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
-import { errorBox, errorText, loading, table } from '../ui.js';
-import { money, projectTable, yuan } from './projects-common.js';
+import { codeName, errorBox, errorText, loading, table } from '../ui.js';
+import { money, stateLabel, yuan } from './projects-common.js';
 
 // 435 basis points as "4.35%".
 function rate(bp) { return `${(bp / 100).toFixed(2)}%`; }
@@ -72,13 +72,15 @@ export default {
     api('GET', `/banks/${encodeURIComponent(bank)}/projects`, undefined, { signal })
       .then((r) => {
         const items = r.items || [];
-        projects.replaceChildren(projectTable(t('loans.projects'), items, { id: 'bank-projects-table', showOwner: true }));
-        if (items.length) projects.append(table(t('loans.chosen'), [
-            { key: 'id', label: t('proj.id') },
-            { key: 'name', label: t('proj.name') },
-            { key: 'loan_product_id', label: t('loans.id') },
-            { key: 'loan_principal', label: t('loans.principal'), cell: (p) => yuan(p.loan_principal) },
-          ], items, { id: 'bank-loans-table' }));
+        projects.replaceChildren(items.length ? table(t('loans.projects'), [
+          { key: 'id', label: t('proj.id') },
+          { key: 'name', label: t('proj.name') },
+          { key: 'uscc', label: t('proj.uscc'), cell: (p) => h('span', { class: 'mono' }, p.uscc) },
+          { key: 'city', label: t('proj.city'), cell: (p) => codeName('city', p.city) },
+          { key: 'state', label: t('proj.state'), cell: (p) => stateLabel(p.state) },
+          { key: 'loan_product_id', label: t('loans.id') },
+          { key: 'loan_principal', label: t('loans.principal'), cell: (p) => yuan(p.loan_principal) },
+        ], items, { id: 'bank-projects-table' }) : h('p', { class: 'muted' }, t('proj.none')));
       })
       .catch((e) => { if (e.name !== 'AbortError') projects.replaceChildren(errorBox(e)); });
     return h('section', {}, h('h1', {}, t('loans.title', { bank })),

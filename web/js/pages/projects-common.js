@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { codeName, errorBox, errorText, fmt, loading, table } from '../ui.js';
+import { codeName, enumLabel, errorBox, errorText, fmt, loading, table } from '../ui.js';
 
 // Hand-over between the project pages (the router has no parameters): the project "my projects" opens next and
 // the message it shows, and the project the declare form edits.
@@ -124,7 +124,7 @@ export async function eventsTable(id, signal) {
 // "skip:accept" (a green-channel skip) reads as the skipped step.
 function actionLabel(a) {
   const skip = a.startsWith('skip:');
-  const name = t(`proj.action.${skip ? a.slice(5) : a}`);
+  const name = enumLabel('proj.action', skip ? a.slice(5) : a); // an action added later shows as it is
   return skip ? t('proj.action.skipped', { action: name }) : name;
 }
 
