@@ -25,19 +25,31 @@ static int tempdb_teardown(void **state) {
     return tmpdir_teardown(state);
 }
 
-/* Adds the sample policy of data_dir under `code`, previews and publishes it to `set`; returns its id. */
-__attribute__((unused)) static int64_t publish_sample(const char *data_dir, const char *code,
-                                                      const roaring_bitmap_t *set) {
+/* The JSON file data_dir/name (asserting that it parses); new reference. */
+__attribute__((unused)) static json_t *tempdb_load(const char *data_dir, const char *name) {
     char path[512];
-    snprintf(path, sizeof path, "%s/equipment-2021.json", data_dir);
+    snprintf(path, sizeof path, "%s/%s", data_dir, name);
     json_t *doc = json_load_file(path, 0, NULL);
     assert_non_null(doc);
-    json_object_set_new(doc, "code", json_string(code));
+    return doc;
+}
+
+/* Adds the policy document doc (borrowed), previews and publishes it to `set`; returns its id. */
+__attribute__((unused)) static int64_t tempdb_publish(const json_t *doc, const roaring_bitmap_t *set) {
     int64_t id;
     tu_err err = {0};
     assert_int_equal(tu_app_policy_add(st, doc, &id, &err), TU_OK);
     assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
     assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
+    return id;
+}
+
+/* Adds the sample policy of data_dir under `code`, previews and publishes it to `set`; returns its id. */
+__attribute__((unused)) static int64_t publish_sample(const char *data_dir, const char *code,
+                                                      const roaring_bitmap_t *set) {
+    json_t *doc = tempdb_load(data_dir, "equipment-2021.json");
+    json_object_set_new(doc, "code", json_string(code));
+    int64_t id = tempdb_publish(doc, set);
     json_decref(doc);
     return id;
 }

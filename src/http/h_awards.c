@@ -76,6 +76,8 @@ int tu_h_award_apply(tu_req *r, tu_err *err) {
     if (rc) return rc;
     rc = tu_app_policy_lookup(r->store, policy, &pid, err); /* one name per policy, so caps add up by code */
     if (!rc) rc = tu_store_policy_get(r->store, pid, &h, err);
+    if (!rc && (!strcmp(h.status, "withdrawn") || !strcmp(h.status, "expired")))
+        rc = tu_err_set(err, TU_ESTATE, "policy %s is %s and takes no applications", h.code, h.status);
     tu_policy_source src = tu_policy_source_store(r->store);
     if (!rc) rc = tu_award_apply(r->store, &c, p.id, h.code, tu_date_today(), &src, project_ent(r, &p, &e), &out, err);
     tu_project_clear(&p);
@@ -115,6 +117,33 @@ int tu_h_award_disburse(tu_req *r, tu_err *err) {
     int rc = amount_body(r, "reference", TU_PROJ_TEXT - 1, &amount, &ref, &c, &a, err);
     if (!rc) rc = tu_award_disburse(r->store, &c, a.id, amount, ref, tu_date_today(), err);
     return rc ? rc : reply_application(r, a.id, 201, err);
+}
+
+/* GET /projects/{id}/interest-subsidy?policy=P&days=N: the subsidy of the project's chosen loan under the
+ * policy's formula in force today, over N days of interest (default 360). */
+int tu_h_loan_subsidy(tu_req *r, tu_err *err) {
+    tu_caller c;
+    tu_project p;
+    const char *policy = tu_req_query(r, "policy"), *d = tu_req_query(r, "days");
+    long days = 360;
+    if (!policy || !*policy || strlen(policy) > 64) return tu_err_set(err, TU_EINVAL, "give ?policy= (code or id)");
+    if (d && *d) {
+        char *end;
+        days = strtol(d, &end, 10);
+        if (*end || days < 1 || days > 36600) return tu_err_set(err, TU_EINVAL, "'days' must be 1..36600");
+    }
+    int rc = tu__h_project(r, &c, &p, err);
+    tu_project_clear(&p);
+    if (rc) return rc;
+    tu_policy_source src = tu_policy_source_store(r->store);
+    int64_t fen = 0;
+    char expl[2048] = "", money[TU_DEC_BUFSZ];
+    rc = tu_finance_policy_subsidy(r->store, &c, p.id, policy, (int)days, tu_date_today(), &src, &fen, expl,
+                                   sizeof expl, err);
+    if (rc) return rc;
+    return tu_reply_json(r, 200,
+                         json_pack("{s:I,s:s,s:i,s:s,s:s}", "project", (json_int_t)p.id, "policy", policy, "days",
+                                   (int)days, "subsidy", tu_money_format(fen, money), "explanation", expl));
 }
 
 static json_t *products_json(const tu_loan_product *l, int n) {

@@ -198,6 +198,7 @@ int tu_h_loan_list(tu_req *r, tu_err *err);
 int tu_h_loan_publish(tu_req *r, tu_err *err);
 int tu_h_loan_for_project(tu_req *r, tu_err *err);
 int tu_h_loan_choose(tu_req *r, tu_err *err);
+int tu_h_loan_subsidy(tu_req *r, tu_err *err);
 int tu_h_bank_projects(tu_req *r, tu_err *err);
 
 #endif

@@ -76,6 +76,7 @@ const tu_route tu__routes[] = {
     {TU_M_POST,   "/api/v1/projects/{id}/awards/{app}/disbursements", R(PROVINCIAL_OFFICIAL), PROJ, BODY, tu_h_award_disburse, "record a payment of an award"},
     {TU_M_GET,    "/api/v1/projects/{id}/loan-products", PROJ_READERS, PROJ,         0, tu_h_loan_for_project, "the loan products a project qualifies for"},
     {TU_M_POST,   "/api/v1/projects/{id}/loan",    R(ENTERPRISE),     PROJ,          BODY, tu_h_loan_choose,     "choose a loan product for a project"},
+    {TU_M_GET,    "/api/v1/projects/{id}/interest-subsidy", PROJ_READERS, PROJ,      0, tu_h_loan_subsidy,    "the interest subsidy of a project's loan under a policy"},
     {TU_M_GET,    "/api/v1/quota/{city}/{year}",   QUOTA_READERS,     TU_SCOPE_CITY, 0, tu_h_quota_get,       "land-quota balances, ledger and advances of a city and year"},
     {TU_M_POST,   "/api/v1/quota/{city}/{year}/allocations", R(PROVINCIAL_OFFICIAL), TU_SCOPE_CITY, BODY, tu_h_quota_allocate, "allocate land quota"},
     {TU_M_POST,   "/api/v1/quota/{city}/{year}/projects/{id}", OFFICIALS, TU_SCOPE_CITY, BODY, tu_h_quota_project, "reserve, use or release a project's land quota"},

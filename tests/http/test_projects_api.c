@@ -30,29 +30,47 @@ static void uscc_of(const char *prefix17, char out[19]) {
 }
 
 /* The policy of the award test: 10 % of the equipment investment, cap 5 million yuan per enterprise. */
-static const char policy_doc[] =
-    "{\"code\":\"gd-equipment-test\",\"title\":{\"zh\":\"设备更新奖励\",\"en\":\"Equipment reward\"},"
+static const char equipment_fmt[] =
+    "{\"code\":\"%s\",\"title\":{\"zh\":\"设备更新奖励\",\"en\":\"Equipment reward\"},"
     "\"department\":\"广东省工业和信息化厅\",\"doc_number\":\"粤工信〔2024〕1号\",\"category\":\"equipment_reward\","
     "\"valid_from\":\"2020-01-01\",\"rule\":{\"==\":[{\"var\":\"industry_section\"},\"C\"]},"
     "\"benefit\":{\"/\":[{\"var\":\"project.equipment_investment\"},10]},\"mode\":\"apply\","
     "\"groups\":[\"equipment\"],\"cap_fen\":500000000}";
 
-/* Adds and publishes the policy through the CLI (the policy routes are another issue's). */
-static int add_policy(void) {
-    char path[192], empty[192], msg[1024];
-    snprintf(path, sizeof path, "%s/policy.json", srv.dir);
+/* The equipment policy under a code, into buf. */
+static const char *equipment_doc(char *buf, size_t n, const char *code) {
+    snprintf(buf, n, equipment_fmt, code);
+    return buf;
+}
+
+/* The interest-subsidy policy: 1.5 % of the chosen loan's principal. (Formulas of published policies may not use
+ * loan.rate_bp or loan.days yet: the rules' static check does not know them.) */
+static const char subsidy_doc[] =
+    "{\"code\":\"gd-loan-subsidy\",\"title\":{\"zh\":\"技改贷款贴息\",\"en\":\"Loan interest subsidy\"},"
+    "\"department\":\"广东省工业和信息化厅\",\"doc_number\":\"粤工信〔2024〕2号\",\"category\":\"loan_interest\","
+    "\"valid_from\":\"2020-01-01\",\"rule\":{\"==\":[{\"var\":\"industry_section\"},\"C\"]},"
+    "\"benefit\":{\"*\":[{\"var\":\"project.loan_principal\"},0.015]},\"mode\":\"apply\"}";
+
+/* Runs `techup policy ARGS...` on the server's database; 0 or the exit status (stderr printed). */
+static int policy_cli(const char *a1, const char *a2, const char *a3, const char *a4) {
+    char msg[1024];
+    const char *args[] = {"policy", a1, a2, a3, a4, NULL};
+    int rc = th_techup(&srv, NULL, msg, sizeof msg, args);
+    if (rc) fprintf(stderr, "policy %s: %s\n", a1, msg);
+    return rc;
+}
+
+/* Adds and publishes a policy document through the CLI (the policy routes are another issue's). */
+static int add_policy(const char *code, const char *doc) {
+    char path[192], empty[192];
+    snprintf(path, sizeof path, "%s/%s.json", srv.dir, code);
     snprintf(empty, sizeof empty, "%s/nobody.txt", srv.dir);
     FILE *f = fopen(path, "w"), *g = fopen(empty, "w");
     if (!f || !g) return -1;
-    fputs(policy_doc, f);
+    fputs(doc, f);
     fclose(f), fclose(g);
-    const char *add[] = {"policy", "add", path, NULL}, *pre[] = {"policy", "preview", "gd-equipment-test", NULL},
-               *pub[] = {"policy", "publish", "gd-equipment-test", "--recipients-from", empty, NULL};
-    int rc = th_techup(&srv, NULL, msg, sizeof msg, add);
-    if (!rc) rc = th_techup(&srv, NULL, msg, sizeof msg, pre);
-    if (!rc) rc = th_techup(&srv, NULL, msg, sizeof msg, pub);
-    if (rc) fprintf(stderr, "policy: %s\n", msg);
-    return rc;
+    return policy_cli("add", path, NULL, NULL) || policy_cli("preview", code, NULL, NULL) ||
+           policy_cli("publish", code, "--recipients-from", empty);
 }
 
 static int add_users(void) {
@@ -76,14 +94,17 @@ static int setup(void **state) {
              "uscc,name,city,industry,revenue,employees,tags\n%s,深圳精密,440300,C38,25000,300,"
              "above_scale\n%s,广州精密,440100,C39,9000,80,\n",
              sz_uscc, gz_uscc);
-    char green[192];
+    char green[192], doc[2048];
     snprintf(green, sizeof green, "%s/green.json", srv.dir);
     FILE *f = fopen(green, "w");
     if (!f) return -1;
     fputs("{\"rule\":{\"==\":[{\"var\":\"project.type\"},\"green_low_carbon\"]},\"skip\":[\"city_review\"]}", f);
     fclose(f);
     const char *args[] = {"--green", green, NULL};
-    if (th_import(&srv, csv) || add_users() || add_policy() || th_start(&srv, args, NULL)) return -1;
+    if (th_import(&srv, csv) || add_users() ||
+        add_policy("gd-equipment-test", equipment_doc(doc, sizeof doc, "gd-equipment-test")) ||
+        add_policy("gd-loan-subsidy", subsidy_doc) || th_start(&srv, args, NULL))
+        return -1;
     ent = th_login(&srv, "ent", "entpassword12"), city = th_login(&srv, "city", "citypassword1");
     gzcity = th_login(&srv, "gzcity", "citypassword1"), prov = th_login(&srv, "prov", "provpassword1");
     bank = th_login(&srv, "bank", "bankpassword1"), bank2 = th_login(&srv, "bank2", "bankpassword1");
@@ -318,6 +339,22 @@ static void test_quota_race(void **state) {
     th_resp_free(&r);
 }
 
+/* A withdrawn policy takes no applications. */
+static void test_withdrawn_policy_refused(void **state) {
+    (void)state;
+    char doc[2048];
+    assert_int_equal(add_policy("gd-equipment-old", equipment_doc(doc, sizeof doc, "gd-equipment-old")), 0);
+    assert_int_equal(policy_cli("withdraw", "gd-equipment-old", NULL, NULL), 0);
+    long long id = declare("10", "1");
+    approve(id);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/projects/%lld/applications", id);
+    th_resp r;
+    req("POST", path, ent, "{\"policy\":\"gd-equipment-old\"}", 409, &r);
+    assert_non_null(strstr(str(json_object_get(r.json, "error"), "message"), "withdrawn"));
+    th_resp_free(&r);
+}
+
 static void test_award_adjusted_with_reason(void **state) {
     (void)state;
     long long id = declare("10", "1");
@@ -382,6 +419,13 @@ static void test_bank_sees_only_its_projects(void **state) {
     req("POST", path, ent, body, 200, &r);
     assert_string_equal(str(r.json, "bank_id"), "icbc-gd");
     th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy&days=180", mine);
+    req("GET", path, bank, NULL, 200, &r);
+    assert_string_equal(str(r.json, "subsidy"), "300000.00"); /* 1.5 % of 20 million yuan */
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy", other);
+    req("GET", path, ent, NULL, 409, &r); /* no loan chosen */
+    th_resp_free(&r);
     assert_true(listed("/api/v1/banks/icbc-gd/projects", bank, mine));
     assert_false(listed("/api/v1/banks/icbc-gd/projects", bank, other));
     assert_false(listed("/api/v1/banks/ccb-gd/projects", bank2, mine));
@@ -431,6 +475,7 @@ int main(void) {
         cmocka_unit_test(test_quota_reserve_beyond_balance),
         cmocka_unit_test(test_quota_race),
         cmocka_unit_test(test_award_adjusted_with_reason),
+        cmocka_unit_test(test_withdrawn_policy_refused),
         cmocka_unit_test(test_bank_sees_only_its_projects),
         cmocka_unit_test(test_list_paging_and_bad_input),
     };

@@ -84,6 +84,7 @@ static const mrow matrix[] = {
     {"POST",   "/api/v1/projects/{id}/awards/{app}/disbursements", "/api/v1/projects/{own}/awards/999999/disbursements", "{}", B(PROVINCIAL_OFFICIAL), 0, 2},
     {"GET",    "/api/v1/projects/{id}/loan-products", "/api/v1/projects/{own}/loan-products", NULL, PROJ_READERS, 0, 2},
     {"POST",   "/api/v1/projects/{id}/loan",  "/api/v1/projects/{own}/loan",    "{}", B(ENTERPRISE), 0, 2},
+    {"GET",    "/api/v1/projects/{id}/interest-subsidy", "/api/v1/projects/{own}/interest-subsidy?policy=none", NULL, PROJ_READERS, 0, 2},
     {"GET",    "/api/v1/quota/{city}/{year}", "/api/v1/quota/{own}/2026",       NULL, OFFICIALS | B(AUDITOR), 0, 0},
     {"POST",   "/api/v1/quota/{city}/{year}/allocations", "/api/v1/quota/{own}/2026/allocations", "{\"mu\":\"x\"}", B(PROVINCIAL_OFFICIAL), 0, 0},
     {"POST",   "/api/v1/quota/{city}/{year}/projects/{id}", "/api/v1/quota/{own}/2026/projects/999999", "{\"action\":\"x\"}", OFFICIALS, 0, 0},
