@@ -255,3 +255,56 @@ test('a bank publishes a loan product; the enterprise sees the approval, applies
   await check(bank, 'loans-bank');
   await bank.context().close();
 });
+
+test('a project returned with a reason is edited and resubmitted', async () => {
+  const page = await openPage(browser, server.url, { viewport: PHONE });
+  await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
+  await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
+  await page.goto(`${server.url}/#/projects/new`);
+  await page.getByLabel('项目名称').fill('仓储数字化改造');
+  await page.getByLabel('项目类型').selectOption('digital_transformation');
+  await page.getByLabel('地市').selectOption(ent.city);
+  await page.getByLabel('区县代码').fill(district());
+  await page.getByLabel('备案代码').fill('2402-000002');
+  await page.getByLabel('备案日期').fill('2024-02-01');
+  await page.getByLabel('计划开工日期').fill('2024-04-01');
+  await page.getByLabel('计划竣工日期').fill(`${YEAR + 1}-12-31`);
+  await page.getByLabel('总投资（元）').fill('8000000');
+  await page.getByLabel('设备投资（元）').fill('5000000');
+  await page.getByRole('button', { name: '保存为草稿' }).click();
+  await page.locator('#projects-msg').getByText(/已创建项目“仓储数字化改造”/).waitFor();
+  await detail(page).getByRole('button', { name: '提交', exact: true }).click();
+  await page.locator('#projects-msg').getByText('已提交，项目状态：已提交').waitFor();
+
+  const city = await openPage(browser, server.url);
+  await login(city, server.url, 'city.official', PASS);
+  await city.getByRole('link', { name: '项目审核' }).click();
+  await city.locator('#review-queue').getByRole('button', { name: '查看项目：仓储数字化改造' }).click();
+  await detail(city).getByRole('button', { name: '受理' }).click();
+  await city.locator('#review-msg').getByText(/项目状态：地市审核中/).waitFor();
+  await city.getByLabel('意见', { exact: true }).fill('请补充设备清单。');
+  await detail(city).getByRole('button', { name: '退回修改' }).click();
+  await city.locator('#review-msg').getByText('已退回修改，项目状态：已退回').waitFor();
+  await city.context().close();
+
+  await page.reload();
+  await page.locator('#projects-table').getByRole('button', { name: '查看项目：仓储数字化改造' }).click();
+  await page.locator('#events-table').getByText('请补充设备清单。').waitFor();
+  await detail(page).getByRole('button', { name: '修改项目' }).click();
+  await page.getByRole('heading', { name: '修改项目：仓储数字化改造' }).waitFor();
+  assert.equal(await page.getByLabel('备案代码').inputValue(), '2402-000002', 'the form holds the stored project');
+  await page.getByRole('button', { name: '添加设备' }).click();
+  await page.getByLabel('设备名称').fill('智能仓储系统');
+  await page.getByLabel('类别').fill('logistics');
+  await page.getByLabel('数量').fill('2');
+  await page.getByLabel('单价（元）').fill('2500000');
+  await page.getByLabel('进口设备').check();
+  await check(page, 'project-edit-phone');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await page.locator('#projects-msg').getByText(/已保存项目“仓储数字化改造”/).waitFor();
+  await page.locator('#equipment-table').getByText('进口设备').waitFor();
+  await detail(page).getByRole('button', { name: '重新提交' }).click();
+  await page.locator('#projects-msg').getByText('已重新提交，项目状态：已提交').waitFor();
+  await check(page, 'project-resubmitted-phone');
+  await page.context().close();
+});
