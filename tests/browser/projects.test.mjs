@@ -306,5 +306,13 @@ test('a project returned with a reason is edited and resubmitted', async () => {
   await detail(page).getByRole('button', { name: '重新提交' }).click();
   await page.locator('#projects-msg').getByText('已重新提交，项目状态：已提交').waitFor();
   await check(page, 'project-resubmitted-phone');
+
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'My projects' }).waitFor();
+  await page.locator('#projects-table').getByRole('button', { name: 'Open project: 仓储数字化改造' }).click();
+  await page.locator('#events-table').getByText('Return for changes').waitFor();
+  await detail(page).getByText('Digital transformation').waitFor();
+  assert.equal(await overflows(page), false, 'English on a phone: no horizontal scrolling');
+  await check(page, 'project-en-phone');
   await page.context().close();
 });
