@@ -1,7 +1,7 @@
 // pages/projects-common.js — what the project pages share: the review workflow's transitions (who may take which
 // step), money and decimal formatting, the project list table, a project's facts, its event history and the
 // workflow action buttons with a comment. Not a page itself.
-import { api } from '../api.js';
+import { api, qs } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { codeName, enumLabel, errorBox, errorText, fmt, loading, table } from '../ui.js';
@@ -240,6 +240,27 @@ function awardsSection(p, role, signal) {
   return h('section', { 'aria-labelledby': 'awards-h' }, h('h3', { id: 'awards-h' }, t('proj.awards')), done, list, form);
 }
 
+// The interest subsidy of the project's chosen loan under a policy (GET .../interest-subsidy?policy=&days=).
+function subsidyForm(p, signal) {
+  const policy = h('input', { id: 'subsidy-policy', name: 'policy', autocomplete: 'off', maxlength: '64' });
+  const days = h('input', { id: 'subsidy-days', name: 'days', inputmode: 'numeric', value: '360' });
+  const out = h('div', { id: 'subsidy', 'aria-live': 'polite' });
+  return h('form', { class: 'stack', onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!policy.value.trim()) { out.replaceChildren(h('p', { class: 'error' }, t('proj.award.policy_required'))); policy.focus(); return; }
+    if (!/^\d{1,5}$/.test(days.value.trim()) || Number(days.value) < 1) { out.replaceChildren(h('p', { class: 'error' }, t('proj.subsidy.days_error'))); days.focus(); return; }
+    try {
+      const r = await api('GET', `/projects/${p.id}/interest-subsidy${qs({ policy: policy.value.trim(), days: days.value.trim() })}`, undefined, { signal });
+      out.replaceChildren(h('p', { class: 'benefit' }, t('proj.subsidy.result', { policy: r.policy, days: r.days, amount: money(r.subsidy) })),
+        h('ol', { class: 'explanation', lang: 'en' }, String(r.explanation || '').split('\n').filter(Boolean).map((l) => h('li', {}, l))));
+    } catch (e) { if (e.name !== 'AbortError') out.replaceChildren(h('p', { class: 'error' }, errorText(e))); }
+  } },
+  h('h4', {}, t('proj.subsidy.title')),
+  h('label', { for: 'subsidy-policy' }, t('proj.award.policy')), policy,
+  h('label', { for: 'subsidy-days' }, t('proj.subsidy.days')), days,
+  h('button', { type: 'submit', class: 'secondary' }, t('proj.subsidy.compute')), out);
+}
+
 // The loan products the project qualifies for (GET .../loan-products) and, for its enterprise, choosing one with
 // a principal (POST .../loan); the bank then sees the project.
 function loanSection(p, role, signal, reopen) {
@@ -269,7 +290,7 @@ function loanSection(p, role, signal, reopen) {
     h('label', { for: 'loan-product' }, t('proj.loan.product')), product,
     h('label', { for: 'loan-principal' }, t('proj.loan.principal')), principal,
     h('button', { type: 'submit' }, t('proj.loan.choose')), msg);
-    out.replaceChildren(list, form);
+    out.replaceChildren(...[list, form, p.loan_product_id ? subsidyForm(p, signal) : null].filter(Boolean));
   }).catch((e) => { if (e.name !== 'AbortError') out.replaceChildren(errorBox(e)); });
   return h('section', { 'aria-labelledby': 'loan-h' }, h('h3', { id: 'loan-h' }, t('proj.loan.title')), out);
 }
