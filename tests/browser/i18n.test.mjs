@@ -8,8 +8,13 @@ import { test } from 'node:test';
 import { root } from './harness.mjs';
 
 const web = join(root, 'web');
-const zh = JSON.parse(readFileSync(join(web, 'i18n', 'zh-CN.json'), 'utf8'));
-const en = JSON.parse(readFileSync(join(web, 'i18n', 'en.json'), 'utf8'));
+// The main catalog of a language merged with the area catalogs (i18n/<area>.<lang>.json), as i18n.js does.
+function catalog(lang) {
+  const files = readdirSync(join(web, 'i18n')).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`));
+  return Object.assign({}, ...files.map((f) => JSON.parse(readFileSync(join(web, 'i18n', f), 'utf8'))));
+}
+const zh = catalog('zh-CN');
+const en = catalog('en');
 
 function sources() {
   const dirs = [join(web, 'js'), join(web, 'js', 'pages')];

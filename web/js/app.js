@@ -12,10 +12,16 @@ import login from './pages/login.js';
 import me from './pages/me.js';
 import mydata from './pages/mydata.js';
 import users from './pages/users.js';
+import projects from './pages/projects.js';
+import projectsNew from './pages/projects-new.js';
+import projectsReview from './pages/projects-review.js';
+import quota from './pages/quota.js';
+import loans from './pages/loans.js';
 
 // In navigation order. The public policy library (pages/policies.js) and the inbox join this list when their
 // API routes exist (GET /api/v1/policies, the inbox routes).
 const pages = [forme, mydata, editor, users, audit, me, login];
+pages.splice(pages.indexOf(me), 0, projects, projectsNew, projectsReview, quota, loans); // the project pages (issue 8)
 
 function allowed(page) {
   if (page.public) return true;

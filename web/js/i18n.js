@@ -1,5 +1,7 @@
 // i18n.js — message catalogs (web/i18n/*.json); every visible string goes through t().
 const LANGS = ['zh-CN', 'en'];
+// Catalogs per area, merged over the main one (i18n/<area>.<lang>.json): areas keep their strings apart.
+const AREAS = ['projects'];
 let lang = 'zh-CN';
 let catalog = {};
 
@@ -7,8 +9,9 @@ export function currentLang() { return lang; }
 
 export async function setLang(next) {
   lang = LANGS.includes(next) ? next : 'zh-CN';
-  const res = await fetch(`/i18n/${lang}.json`);
-  catalog = await res.json();
+  const files = [`/i18n/${lang}.json`, ...AREAS.map((a) => `/i18n/${a}.${lang}.json`)];
+  const parts = await Promise.all(files.map((f) => fetch(f).then((r) => r.json())));
+  catalog = Object.assign({}, ...parts);
   document.documentElement.lang = lang;
   localStorage.setItem('techup.lang', lang);
   document.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
