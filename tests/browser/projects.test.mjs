@@ -14,7 +14,6 @@ import { ENTERPRISE_PASSWORD, startProvince } from './province.mjs';
 const PHONE = { width: 375, height: 667 };
 const PASS = 'official password 1';
 const YEAR = new Date().getFullYear();
-const LOAN_LIST_FIXED = false;
 
 let server;
 let browser;
@@ -216,9 +215,7 @@ test('a bank publishes a loan product; the enterprise sees the approval, applies
   await bank.getByLabel('最高额度（元）').fill('50000000');
   await bank.getByRole('button', { name: '发布', exact: true }).click();
   await bank.locator('#loan-msg').getByText('已发布“技改专项贷”。').waitFor();
-  // GET /loan-products lists nothing yet (h_awards.c passes l and n to reply_products before the call that fills
-  // them is sequenced), so the product table is checked only once that is fixed: LOAN_LIST_FIXED.
-  if (LOAN_LIST_FIXED) await bank.locator('#products-table').getByText('3.45%').waitFor();
+  await bank.locator('#products-table').getByText('3.45%').waitFor();
 
   const page = await openPage(browser, server.url, { viewport: PHONE });
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
