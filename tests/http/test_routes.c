@@ -64,6 +64,14 @@ static const mrow matrix[] = {
     {"POST",   "/api/v1/rules/match",         "/api/v1/rules/match",            "{\"text\":\"revenue > 1\"}", OFFICIALS, 0, 0},
     {"POST",   "/api/v1/rules/validate",      "/api/v1/rules/validate",         "{\"text\":\"revenue > 1\"}", ANYONE, 0, 0},
     {"POST",   "/api/v1/rules/explain",       "/api/v1/rules/explain",          "{\"text\":\"revenue > 1\",\"uscc\":\"{own}\"}", ENT_READERS, 0, 1},
+    {"GET",    "/api/v1/policies",            "/api/v1/policies?q=%E8%AE%BE%E5%A4%87%E6%9B%B4%E6%96%B0", NULL, PUBLIC, 0, 0},
+    {"GET",    "/api/v1/policies/{id}",       "/api/v1/policies/999999",        NULL, PUBLIC, 0, 0},
+    {"POST",   "/api/v1/policies",            "/api/v1/policies",               "{\"code\":\"\"}", OFFICIALS, 0, 0},
+    {"PUT",    "/api/v1/policies/{id}",       "/api/v1/policies/999999",        "{\"code\":\"\"}", OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/preview", "/api/v1/policies/999999/preview", NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/publish", "/api/v1/policies/999999/publish", NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/withdraw", "/api/v1/policies/999999/withdraw", NULL, OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/policies/{id}/versions", "/api/v1/policies/999999/versions", NULL, OFFICIALS, 0, 0},
 };
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
