@@ -148,6 +148,13 @@ static size_t list(const char *query, const char *token, char *codes, size_t n, 
     return count;
 }
 
+/* The server's database and its campaigns, read directly (the inbox routes are not this file's). */
+static void open_inbox(tu_store **s, tu_inbox **ib) {
+    tu_err err = {0};
+    assert_int_equal(tu_store_open(srv.db, 0, s, &err), TU_OK);
+    assert_int_equal(tu_inbox_open(*s, ib, &err), TU_OK);
+}
+
 static const char equipment_rule[] =
     "{\"and\":[{\"==\":[{\"var\":\"industry_section\"},\"C\"]},{\"in\":[\"above_scale\",{\"var\":\"tags\"}]}]}";
 
@@ -188,8 +195,7 @@ static void test_publish_search_and_inbox(void **state) {
     tu_store *s = NULL;
     tu_inbox *ib = NULL;
     tu_err err = {0};
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     for (int i = 0; i < N_ENT; i++) {
         char u[19];
         int64_t sid;
@@ -340,8 +346,7 @@ static int inbox_items(int i, long long policy, const char *kind) {
     int64_t sid;
     tu_ent e;
     uscc_of(i, u);
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     assert_int_equal(tu_store_ent_get_by_uscc(s, u, &sid, &e, NULL, &err), TU_OK);
     tu_inbox_entry *all = NULL;
     size_t n = 0;
@@ -407,9 +412,7 @@ static void test_revision_gains_and_losses(void **state) {
     th_resp_free(&r);
     tu_store *s = NULL;
     tu_inbox *ib = NULL;
-    tu_err err = {0};
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     int seen = 0;
     for (size_t i = 0; i < tu_inbox_campaign_count(ib); i++) {
         tu_campaign c;
