@@ -119,6 +119,7 @@ int tu_h_disputes_resolve(tu_req *r, tu_err *err) {
     tu_actor a = tu_req_actor(r);
     int accept = !rc && strcmp(decision, "accept") == 0;
     if (!rc) rc = tu_app_dispute_resolve(r->store, &r->who, &a, id, accept, value, comment, err);
+    tu__push_policy_deltas(r); /* an accepted value may change which policies fit: inbox items, as PATCH */
     /* a city official learns nothing about disputes outside its city, existing or not */
     if (rc == TU_ENOTFOUND && r->who.role == TU_ROLE_CITY_OFFICIAL) rc = tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
     tu_dispute d;
