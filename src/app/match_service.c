@@ -485,8 +485,8 @@ static json_t *policy_json(const polset *m, size_t pos, const tu_ent *e, tu_pr_w
     return o;
 }
 
-int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, int explain, const json_t *provenance, json_t **out,
-                          tu_err *err) {
+int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, int explain, const json_t *provenance,
+                          json_t **out, tu_err *err) {
     static const char *const names[] = {"eligible", "near_miss", "unknown"};
     polset *p = pol_acquire(m);
     json_t *o = json_pack("{s:I}", "policies", (json_int_t)p->npol);
@@ -497,9 +497,13 @@ int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, int explain, const j
         return tu_err_set(err, TU_ENOMEM, "out of memory");
     }
     if (r) tu_polindex_match(p->pi, e, r), tu_metric_add(&m_policy_matches, 1);
+    json_t *counts = json_object();
+    json_object_set_new(o, "counts", counts);
     for (int w = 0; w < 3; w++) {
-        json_t *list = json_array();
         size_t n = r ? tu_polres_list(r, (tu_pr_which)w, NULL, 0) : 0;
+        json_object_set_new(counts, names[w], json_integer((json_int_t)n));
+        if (lists && !(lists >> w & 1u)) continue;
+        json_t *list = json_array();
         uint32_t *pos = tu_calloc(n + 1, sizeof *pos);
         if (pos && r) tu_polres_list(r, (tu_pr_which)w, pos, n);
         for (size_t i = 0; pos && i < n; i++)

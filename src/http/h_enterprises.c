@@ -146,8 +146,22 @@ int tu_h_ent_patch(tu_req *r, tu_err *err) {
     return rc ? rc : tu_reply_json(r, 200, body);
 }
 
+/* ?lists=eligible,near_miss,unknown (any of them; absent = all) as TU_POLS_* bits; -1 for an unknown name. */
+static int parse_lists(const char *q) {
+    static const char *const names[] = {"eligible", "near_miss", "unknown"};
+    int bits = 0;
+    while (q && *q) {
+        size_t len = strcspn(q, ","), i = 0;
+        while (i < 3 && !(strlen(names[i]) == len && strncmp(q, names[i], len) == 0)) i++;
+        if (i == 3) return -1;
+        bits |= 1 << i;
+        q += len + (q[len] == ',');
+    }
+    return bits;
+}
+
 /* The eligible, near-miss and unknown policies of one enterprise, from its current record; ?explain=0 leaves
- * the explanations out. */
+ * the explanations out, ?lists=eligible asks for one list only (counts of all three are always there). */
 int tu_h_ent_policies(tu_req *r, tu_err *err) {
     char uscc[19];
     int64_t id;
@@ -155,10 +169,12 @@ int tu_h_ent_policies(tu_req *r, tu_err *err) {
     json_t *prov = NULL, *out = NULL;
     const char *ex = tu_req_query(r, "explain");
     int explain = !ex || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
+    int lists = parse_lists(tu_req_query(r, "lists"));
+    if (lists < 0) return tu_err_set(err, TU_EINVAL, "lists: a comma-separated list of eligible, near_miss, unknown");
     int rc = param_uscc(r, uscc, err);
     if (!rc) rc = tu_store_ent_get_by_uscc(r->store, uscc, &id, &e, NULL, err);
     if (!rc && explain) rc = tu_app_ent_provenance(r->store, id, &e, &prov, err);
-    if (!rc) rc = tu_match_svc_policies(tu__server_match(r->srv), &e, explain, prov, &out, err);
+    if (!rc) rc = tu_match_svc_policies(tu__server_match(r->srv), &e, (unsigned)lists, explain, prov, &out, err);
     json_decref(prov);
     if (!rc) json_object_set_new(out, "uscc", json_string(e.uscc));
     return rc ? rc : tu_reply_json(r, 200, out);

@@ -423,6 +423,18 @@ static void test_enterprise_policies(void **state) {
     req("GET", path, city, NULL, 200, &r);
     assert_null(json_object_get(json_array_get(json_object_get(r.json, "eligible"), 0), "explanation"));
     th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?explain=0&lists=eligible", u);
+    req("GET", path, city, NULL, 200, &r); /* one list, the counts of all three */
+    assert_true(has_policy(json_object_get(r.json, "eligible"), 11));
+    assert_null(json_object_get(r.json, "near_miss"));
+    assert_null(json_object_get(r.json, "unknown"));
+    json_t *counts = json_object_get(r.json, "counts");
+    assert_int_equal(json_integer_value(json_object_get(counts, "near_miss")), 1);
+    assert_int_equal(json_integer_value(json_object_get(counts, "unknown")), 1);
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?lists=eligible,maybe", u);
+    req("GET", path, city, NULL, 400, &r);
+    th_resp_free(&r);
     sz(2, u);
     snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies", u);
     req("GET", path, ent, NULL, 403, &r);
