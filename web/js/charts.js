@@ -54,7 +54,7 @@ export function barChart(id, titleKey) {
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', axisLabel: { color: '#333' } },
       yAxis: { type: 'category', data: rev.map((x) => x.label), axisLabel: { color: '#1a1a1a', width: 120, overflow: 'truncate' } },
-      series: [{ type: 'bar', data: rev.map((x) => x.count), itemStyle: { color: ACCENT }, label: { show: true, position: 'right', color: '#1a1a1a' } }],
+      series: [{ type: 'bar', barMaxWidth: 28, data: rev.map((x) => x.count), itemStyle: { color: ACCENT }, label: { show: true, position: 'right', color: '#1a1a1a' } }],
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     };
   }, (items) => words(items.slice(0, 5)).join(', '));

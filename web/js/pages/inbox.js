@@ -2,7 +2,7 @@
 // revision, reminders, continuous matching), newest first, unread ones marked; each can be marked read or unread,
 // dismissed, or flagged "not relevant" (PATCH .../inbox/{item}). The unread count also shows on the nav link.
 import { api, isAbort, qs } from '../api.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { enumLabel, errorText, fmtTime, langOf, localized, note, pager } from '../ui.js';
@@ -40,7 +40,7 @@ export default {
       const title = localized(item.policy_title) || `#${item.policy_id}`;
       const unread = item.state === 'unread';
       const li = h('li', { class: `card inbox-item ${item.state}`, 'data-item': item.id, 'data-state': item.state });
-      li.append(
+      fill(li,
         h('h2', { class: 'h3' }, unread ? h('span', { class: 'dot', 'aria-hidden': 'true' }, '● ') : null,
           h('a', { href: `#/policy/${item.policy_id}`, lang: langOf(title), onclick: () => { if (unread) setState(item, 'read', li); } }, title)),
         h('p', { class: 'meta' }, `${enumLabel('inbox.kind', item.kind)} · ${fmtTime(item.created_at)} · `,

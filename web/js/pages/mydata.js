@@ -22,6 +22,8 @@ function valueText(name, v, cv) {
   return unit ? `${text} ${unit}` : String(text);
 }
 
+const textOf = (x) => (x instanceof Node ? x.textContent : String(x));
+
 function sourceText(v) {
   if (!v) return '—';
   if (v.derived) return t('data.derived');
@@ -46,7 +48,7 @@ function disputeForm(uscc, name, cv, v, signal, back, sent) {
     }
   } },
   h('h2', { id: 'dispute-h' }, t('dispute.title', { attribute: label })),
-  h('p', {}, t('dispute.current', { value: valueText(name, v, cv) })),
+  h('p', {}, t('dispute.current', { value: textOf(valueText(name, v, cv)) })),
   h('label', { for: 'dispute-value' }, t('dispute.proposed')), value,
   h('label', { for: 'dispute-comment' }, t('dispute.comment')), comment,
   h('div', { class: 'row' }, h('button', { type: 'submit' }, t('dispute.send')),
@@ -112,7 +114,7 @@ export default {
             { key: 'value', label: t('data.value'), cell: (r) => valueText(r.name, r.v, cv) },
             { key: 'source', label: t('data.source'), cell: (r) => sourceText(r.v) },
             { key: 'as_of', label: t('data.as_of'), cell: (r) => (r.v && r.v.as_of) || '—' },
-            { key: 'wrong', label: t('dispute.column'), cell: (r) => (r.v && r.v.derived ? '—' : wrong(r)) },
+            { key: 'wrong', label: t('dispute.column'), cell: (r) => (!r.v || r.v.derived || r.name === 'uscc' ? '—' : wrong(r)) },
           ], rows, { id: 'data-table' }),
           h('p', { class: 'muted' }, t('data.wrong_hint')), sentMsg, formSlot, mine.el);
       })

@@ -3,7 +3,7 @@
 // creates a draft (POST /policies) or replaces the draft / stages a revision (PUT /policies/{id}); the policy's
 // page then offers the impact preview and publish.
 import { api, isAbort } from '../api.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { CATEGORIES, MODES, categoryLabel, cityCodes, modeLabel } from '../policyfmt.js';
 import { liveRule } from '../rulelive.js';
@@ -144,8 +144,8 @@ export const policyEdit = {
     const root = h('section', {}, h('h1', {}, t('polform.edit_title')), loading());
     api('GET', `/policies/${id}`, undefined, { signal }).then((doc) => {
       const save = async (b) => { await api('PUT', `/policies/${id}`, b, { signal }); return id; };
-      root.replaceChildren(h('h1', {}, t('polform.edit_title')),
-        ['published', 'revised'].includes(doc.status) ? h('p', { class: 'warn' }, t('polform.revision_note')) : null,
+      fill(root, h('h1', {}, t('polform.edit_title')),
+        ['published, 'revised'].includes(doc.status) ? h('p', { class: 'warn' }, t('polform.revision_note')) : null,
         policyForm(doc, signal, save));
     }).catch((e) => { if (!isAbort(e)) root.replaceChildren(h('h1', {}, t('polform.edit_title')), errorBox(e)); });
     return root;

@@ -5,7 +5,7 @@
 // read → applied) and, for 免申即享 policies, a link to its grant lists.
 import { api, isAbort } from '../api.js';
 import { funnelChart } from '../charts.js';
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { currentLang, t } from '../i18n.js';
 import { categoryLabel, modeLabel, openBadge, span, statusLabel, titleText } from '../policyfmt.js';
 import { impactCharts } from '../rulelive.js';
@@ -131,7 +131,7 @@ export default {
       try {
         const p = await api('GET', `/policies/${id}`, undefined, { signal });
         const published = ['published', 'revised', 'withdrawn', 'expired'].includes(p.status);
-        root.replaceChildren(
+        fill(root,
           h('p', {}, h('a', { href: '#/policies' }, `← ${t('policies.title')}`)),
           h('h1', { id: 'policy-title' }, titleText(p)),
           h('p', { class: 'row tags' }, openBadge(p)),
