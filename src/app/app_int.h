@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "app/caller.h"
+#include "core/enterprise.h"
 #include "store/project.h"
 #include "store/store.h"
 
@@ -29,5 +30,13 @@ int tu__project_event(tu_store *s, int64_t id, const char *from, const char *to,
  * ("release"). The workflow calls it on start (use) and on reject (release). */
 int tu__quota_close_project(tu_store *s, const tu_caller *a, const tu_project *p, const char *kind, int32_t today,
                             tu_err *err);
+
+/* The body of a correction (enterprises.h, tu_app_ent_patch) inside the caller's open transaction: applies
+ * `values` to enterprise uscc as `who` (validated, in reach), records a source (kind, name, as_of; 0 = today) for
+ * the changed values and an audit row. *id and *after receive the enterprise; *changed how many values changed
+ * (0: nothing was written). The caller commits and then calls tu__app_enterprises_changed. */
+int tu__app_ent_write(tu_store *s, const tu_principal *who, const tu_actor *a, const char *uscc,
+                      const json_t *values, const char *source_kind, const char *source_name, int32_t as_of,
+                      int64_t *id, tu_ent *after, int *changed, tu_err *err);
 
 #endif

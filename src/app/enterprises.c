@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app_int.h"
 #include "app/audit.h"
 #include "app/registry.h"
 #include "core/codes.h"
@@ -158,7 +159,8 @@ static int value_changed(const tu_ent *x, const tu_ent *y, int attr) {
     return tu_ent_format(x, attr, a, sizeof a) != tu_ent_format(y, attr, b, sizeof b) || strcmp(a, b) != 0;
 }
 
-/* Writes `after` over enterprise id keeping each unchanged value's source; changed values get api_sid. */
+/* Writes `after` over enterprise id keeping each unchanged value's source; changed values get api_sid (the new
+ * source). */
 static int write_values(tu_store *s, int64_t id, const tu_ent *before, const tu_ent *after, int64_t row_sid,
                         int64_t api_sid, tu_err *err) {
     int64_t kept[TU_A_COUNT] = {0};
@@ -184,23 +186,32 @@ static int audit_change(tu_store *s, const tu_actor *a, const tu_ent *before, co
     return rc;
 }
 
+int tu__app_ent_write(tu_store *s, const tu_principal *who, const tu_actor *a, const char *uscc,
+                      const json_t *values, const char *source_kind, const char *source_name, int32_t as_of,
+                      int64_t *id, tu_ent *after, int *changed, tu_err *err) {
+    tu_ent before;
+    int64_t row_sid = 0, new_sid = 0;
+    *changed = 0;
+    int rc = tu_store_ent_get_by_uscc(s, uscc, id, &before, &row_sid, err);
+    if (!rc && !tu_app_ent_in_reach(who, &before)) rc = tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
+    *after = before;
+    if (!rc) rc = apply_values(who, values, after, err);
+    for (int at = 0; !rc && at < TU_A_COUNT; at++) *changed += (tu_attr_get(at)->flags & TU_AF_CSV) && value_changed(&before, after, at);
+    if (!rc && *changed) {
+        rc = tu_store_source_add(s, source_kind, source_name, as_of ? as_of : tu_date_today(), &new_sid, err);
+        if (!rc) rc = write_values(s, *id, &before, after, row_sid, new_sid, err);
+        if (!rc) rc = audit_change(s, a, &before, after, err);
+    }
+    return rc;
+}
+
 int tu_app_ent_patch(tu_store *s, const tu_principal *who, const tu_actor *a, const char *uscc,
                      const json_t *values, int32_t as_of, tu_ent *out, int *changed, tu_err *err) {
-    tu_ent before, after;
-    int64_t id = 0, row_sid = 0, api_sid = 0;
-    *changed = 0;
+    tu_ent after;
+    int64_t id = 0;
     int rc = tu_store_begin(s, err);
     if (rc) return rc;
-    rc = tu_store_ent_get_by_uscc(s, uscc, &id, &before, &row_sid, err);
-    if (!rc && !tu_app_ent_in_reach(who, &before)) rc = tu_err_set(err, TU_EFORBIDDEN, "outside your scope");
-    after = before;
-    if (!rc) rc = apply_values(who, values, &after, err);
-    for (int at = 0; !rc && at < TU_A_COUNT; at++) *changed += (tu_attr_get(at)->flags & TU_AF_CSV) && value_changed(&before, &after, at);
-    if (!rc && *changed) {
-        rc = tu_store_source_add(s, "api", who->username, as_of ? as_of : tu_date_today(), &api_sid, err);
-        if (!rc) rc = write_values(s, id, &before, &after, row_sid, api_sid, err);
-        if (!rc) rc = audit_change(s, a, &before, &after, err);
-    }
+    rc = tu__app_ent_write(s, who, a, uscc, values, "api", who->username, as_of, &id, &after, changed, err);
     if (!rc) rc = *changed ? tu_store_commit(s, err) : (tu_store_rollback(s), TU_OK);
     if (rc) {
         tu_store_rollback(s);

@@ -107,6 +107,12 @@ static int param_uscc(tu_req *r, char out[19], tu_err *err) {
     return n == 18 ? TU_OK : tu_err_set(err, TU_ENOTFOUND, "no such enterprise");
 }
 
+int tu__req_enterprise(tu_req *r, int64_t *id, tu_ent *e, tu_err *err) {
+    char uscc[19];
+    int rc = param_uscc(r, uscc, err);
+    return rc ? rc : tu_store_ent_get_by_uscc(r->store, uscc, id, e, NULL, err);
+}
+
 int tu_h_ent_get(tu_req *r, tu_err *err) {
     char uscc[19];
     int64_t id;

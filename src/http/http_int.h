@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app/accounts.h"
+#include "core/enterprise.h"
 #include "core/error.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -87,6 +88,9 @@ struct tu_throttle *tu__server_throttle(tu_server *s, int by_addr);
 double tu__server_uptime(const tu_server *s);
 /* The match service (index of every enterprise, active policies), never NULL once the server runs. */
 struct tu_match_svc *tu__server_match(tu_server *s);
+/* The campaign cache of the server (push/inbox.h), first brought up to date from st (new campaigns only: cheap
+ * when there are none). NULL with err set when the refresh failed. */
+struct tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err);
 
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
  * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */
@@ -120,8 +124,15 @@ typedef struct tu_page {
 int tu_req_page(tu_req *r, const char *const *sorts, tu_page *p, tu_err *err);
 /* Replies {"items":[...],"next_cursor":...} (steals items); last_key NULL = no further page. */
 int tu_reply_page(tu_req *r, json_t *items, const char *last_key);
+/* Lists keyed by an increasing id: the id after which the page starts (0 = first page; TU_EINVAL for a cursor of
+ * another list), and the reply whose next cursor follows last_id when more rows exist. */
+int tu_page_after_id(const tu_page *p, int64_t *after, tu_err *err);
+int tu_reply_page_id(tu_req *r, json_t *items, int more, int64_t last_id);
 /* Opaque cursor text for a key (base64url); buf of 400 bytes. */
 void tu_cursor_encode(const char *key, char *buf, size_t n);
+
+/* The enterprise named by the {uscc} path parameter: its id and record (TU_ENOTFOUND when there is none). */
+int tu__req_enterprise(tu_req *r, int64_t *id, tu_ent *e, tu_err *err);
 
 /* Authenticates the request's credential (routes.c): TU_OK with r->who and r->authed set, or TU_EAUTH. Public
  * routes call it to learn who is asking without refusing anyone. */
@@ -143,6 +154,10 @@ void tu__static_close(void);
 /* Request metrics (metrics.c). */
 void tu__metrics_observe(int route_idx, int status, double seconds);
 char *tu__metrics_render(size_t *len); /* Prometheus text, free with tu_free */
+
+/* The title {"zh","en"} of a policy's version (0 = latest), looked up once per request through cache (a JSON object
+ * owned by the caller); a JSON null when the policy is unknown. Borrowed reference, valid while cache lives. */
+json_t *tu__policy_title(tu_store *s, int64_t policy_id, int version, json_t *cache);
 
 /* Handlers. */
 int tu_h_healthz(tu_req *r, tu_err *err);
@@ -170,5 +185,22 @@ int tu_h_rules_validate(tu_req *r, tu_err *err);
 int tu_h_rules_explain(tu_req *r, tu_err *err);
 int tu_h_rules_match(tu_req *r, tu_err *err);
 int tu_h_ent_policies(tu_req *r, tu_err *err);
+int tu_h_inbox_list(tu_req *r, tu_err *err);
+int tu_h_inbox_patch(tu_req *r, tu_err *err);
+int tu_h_prefs_get(tu_req *r, tu_err *err);
+int tu_h_prefs_put(tu_req *r, tu_err *err);
+int tu_h_subs_list(tu_req *r, tu_err *err);
+int tu_h_subs_create(tu_req *r, tu_err *err);
+int tu_h_subs_delete(tu_req *r, tu_err *err);
+int tu_h_funnel(tu_req *r, tu_err *err);
+int tu_h_grants_list(tu_req *r, tu_err *err);
+int tu_h_grants_create(tu_req *r, tu_err *err);
+int tu_h_grants_get(tu_req *r, tu_err *err);
+int tu_h_grants_approve(tu_req *r, tu_err *err);
+int tu_h_grants_export(tu_req *r, tu_err *err);
+int tu_h_disputes_create(tu_req *r, tu_err *err);
+int tu_h_disputes_of(tu_req *r, tu_err *err);
+int tu_h_disputes_list(tu_req *r, tu_err *err);
+int tu_h_disputes_resolve(tu_req *r, tu_err *err);
 
 #endif

@@ -186,3 +186,20 @@ int tu_reply_page(tu_req *r, json_t *items, const char *last_key) {
     return tu_reply_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor",
                                            cursor[0] ? json_string(cursor) : json_null()));
 }
+
+int tu_page_after_id(const tu_page *p, int64_t *after, tu_err *err) {
+    long long v = 0;
+    int used = 0;
+    *after = 0;
+    if (!p->after[0]) return TU_OK;
+    if (sscanf(p->after, "id:%lld%n", &v, &used) != 1 || p->after[used] || v < 0)
+        return tu_err_set(err, TU_EINVAL, "bad cursor");
+    *after = v;
+    return TU_OK;
+}
+
+int tu_reply_page_id(tu_req *r, json_t *items, int more, int64_t last_id) {
+    char key[32];
+    snprintf(key, sizeof key, "id:%lld", (long long)last_id);
+    return tu_reply_page(r, items, more ? key : NULL);
+}

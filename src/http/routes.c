@@ -52,6 +52,12 @@ const tu_route tu__routes[] = {
     {TU_M_POST,   "/api/v1/rules/match",           OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_rules_match,     "count and breakdown of the enterprises a rule finds"},
     {TU_M_POST,   "/api/v1/rules/validate",        ANY,               TU_SCOPE_NONE, BODY, tu_h_rules_validate,  "static checks of a rule"},
     {TU_M_POST,   "/api/v1/rules/explain",         ENT_READERS,       TU_SCOPE_BODY_USCC, BODY, tu_h_rules_explain, "why an enterprise meets a rule or not"},
+    {TU_M_GET,    "/api/v1/enterprises/{uscc}/inbox", ENT_READERS,    ENT,           0, tu_h_inbox_list,      "an enterprise's inbox with policy titles and unread count"},
+    {TU_M_PATCH,  "/api/v1/enterprises/{uscc}/inbox/{item}", R(ENTERPRISE), ENT,     BODY, tu_h_inbox_patch,     "mark an inbox item read, unread, dismissed or not relevant"},
+    {TU_M_POST,   "/api/v1/enterprises/{uscc}/disputes", R(ENTERPRISE), ENT,         BODY, tu_h_disputes_create, "dispute a value of the caller's enterprise"},
+    {TU_M_GET,    "/api/v1/enterprises/{uscc}/disputes", ENT_READERS, ENT,           0, tu_h_disputes_of,     "the data disputes of an enterprise (paged)"},
+    {TU_M_GET,    "/api/v1/disputes",              OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_disputes_list,   "data disputes in the caller's reach (paged)"},
+    {TU_M_POST,   "/api/v1/disputes/{id}/resolve", OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_disputes_resolve, "accept (write the value) or reject a data dispute"},
 };
 /* clang-format on */
 const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);

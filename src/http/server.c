@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app/match_service.h"
+#include "push/inbox.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
@@ -52,6 +53,7 @@ struct tu_server {
     tu_store *stores[MAX_STORES];
     int nstores;
     tu_match_svc *match; /* the enterprise index and active policies, built at start */
+    tu_inbox *inbox;     /* every campaign's recipients, loaded at start, new campaigns on each use */
 };
 
 static _Thread_local struct {
@@ -325,6 +327,7 @@ static int check_database(tu_server *s, tu_err *err) {
     tu_store *st = NULL;
     int rc = tu_store_open(s->db_url, 0, &st, err);
     if (!rc) rc = tu_match_svc_open(st, s->cfg.policies, &s->match, err);
+    if (!rc) rc = tu_inbox_open(st, &s->inbox, err);
     tu_store_close(st);
     if (rc) return rc;
     tu_match_svc_stats ms;
@@ -336,6 +339,10 @@ static int check_database(tu_server *s, tu_err *err) {
 }
 
 tu_match_svc *tu__server_match(tu_server *s) { return s->match; }
+
+tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err) {
+    return tu_inbox_refresh(s->inbox, st, err) == TU_OK ? s->inbox : NULL;
+}
 
 static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {
     s->cfg = *c;
@@ -414,6 +421,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
     }
     tu__pool_stop(s->pool);
     tu_match_svc_close(s->match); /* after the workers: no writer runs now */
+    tu_inbox_close(s->inbox);
     for (int i = 0; i < s->nstores; i++) tu_store_close(s->stores[i]);
     tu__static_close();
     tu_throttle_free(s->login_user);

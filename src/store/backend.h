@@ -22,6 +22,7 @@ struct tu_accounts_ops;
 struct tu_policy_ops;
 struct tu_push_ops;
 struct tu_project_ops;
+struct tu_dispute_ops;
 
 typedef struct tu_store_backend {
     const char *name;
@@ -38,6 +39,7 @@ typedef struct tu_store_backend {
     const struct tu_policy_ops *policy;
     const struct tu_push_ops *push;
     const struct tu_project_ops *project;
+    const struct tu_dispute_ops *dispute;
 } tu_store_backend;
 
 struct tu_store {

@@ -225,6 +225,7 @@ extern const struct tu_policy_ops tu__sqlite_policy_ops;
 extern const struct tu_push_ops tu__sqlite_push_ops;
 extern const struct tu_accounts_ops tu__sqlite_accounts_ops;
 extern const struct tu_project_ops tu__sqlite_project_ops;
+extern const struct tu_dispute_ops tu__sqlite_dispute_ops;
 
 const tu_store_backend tu__sqlite_backend = {
     .name = "sqlite",
@@ -241,4 +242,5 @@ const tu_store_backend tu__sqlite_backend = {
     .accounts = &tu__sqlite_accounts_ops,
     .registry = &tu__sqlite_registry_ops,
     .project = &tu__sqlite_project_ops,
+    .dispute = &tu__sqlite_dispute_ops,
 };

