@@ -36,7 +36,7 @@ function allowed(page) {
 const HOME = { enterprise: forme, city_official: editor, provincial_official: editor, admin: users, auditor: audit, bank_officer: me };
 
 function home() {
-  return session.me ? (HOME[session.me.role] || me).path : policies.path;
+  return session.me ? (HOME[session.me.role] || me).path : login.path;
 }
 
 function navLinks() {

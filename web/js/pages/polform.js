@@ -145,7 +145,7 @@ export const policyEdit = {
     api('GET', `/policies/${id}`, undefined, { signal }).then((doc) => {
       const save = async (b) => { await api('PUT', `/policies/${id}`, b, { signal }); return id; };
       fill(root, h('h1', {}, t('polform.edit_title')),
-        ['published, 'revised'].includes(doc.status) ? h('p', { class: 'warn' }, t('polform.revision_note')) : null,
+        ['published', 'revised'].includes(doc.status) ? h('p', { class: 'warn' }, t('polform.revision_note')) : null,
         policyForm(doc, signal, save));
     }).catch((e) => { if (!isAbort(e)) root.replaceChildren(h('h1', {}, t('polform.edit_title')), errorBox(e)); });
     return root;
