@@ -82,6 +82,7 @@ export function pager({ load, render, label, signal }) {
       out.replaceChildren(render(page.items || []));
       more.disabled = !next;
       first.disabled = stack.length === 0;
+      nav.hidden = !next && stack.length === 0; // one page only: no paging buttons
     } catch (e) {
       if (e.name !== 'AbortError') out.replaceChildren(errorBox(e));
     }
