@@ -2,8 +2,11 @@
  * pass over the subscriptions per publication. */
 #include "app/subscription.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "app/app_int.h"
+#include "app/audit.h"
 
 static int has_text(const json_t *doc, const char *word, size_t len) {
     const char *fields[] = {"title", "summary"};
@@ -88,4 +91,63 @@ int tu_app_alert_new_policy(tu_store *s, int64_t policy_id, const json_t *doc, i
     if (!rc) rc = a.rc;
     if (raised) *raised = rc ? 0 : a.raised;
     return rc;
+}
+
+static json_t *sub_json(const tu_subscription *sub) {
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)sub->id, "owner", sub->owner, "keywords",
+                     sub->keywords, "category", sub->category, "department", sub->department, "city", sub->city);
+}
+
+static int audit_sub(tu_store *s, const tu_actor *a, const char *action, const tu_subscription *before,
+                     const tu_subscription *after, tu_err *err) {
+    char target[48];
+    snprintf(target, sizeof target, "subscription:%lld", (long long)(after ? after->id : before->id));
+    json_t *jb = before ? sub_json(before) : NULL, *ja = after ? sub_json(after) : NULL;
+    int rc = (before && !jb) || (after && !ja) ? TU_ENOMEM : tu_audit_record(s, a, action, target, jb, ja, err);
+    json_decref(jb), json_decref(ja);
+    return rc;
+}
+
+static int add_tx(tu_store *s, void *ctx, tu_err *err) {
+    void **c = ctx;
+    int rc = tu_store_sub_add(s, c[1], err);
+    return rc ? rc : audit_sub(s, c[0], "subscription.create", NULL, c[1], err);
+}
+
+int tu_app_sub_add(tu_store *s, const tu_actor *a, tu_subscription *sub, tu_err *err) {
+    size_t n = strlen(sub->city);
+    if (n && (n != 6 || strspn(sub->city, "0123456789") != 6))
+        return tu_err_set(err, TU_EVALIDATION, "'city' must be a 6-digit area code");
+    if (!a->name || strlen(a->name) >= sizeof sub->owner) return tu_err_set(err, TU_EVALIDATION, "no owner");
+    snprintf(sub->owner, sizeof sub->owner, "%s", a->name);
+    void *ctx[2] = {(void *)a, sub};
+    return tu__app_tx(s, add_tx, ctx, err);
+}
+
+typedef struct find_ctx {
+    int64_t id;
+    const char *owner;
+    const tu_actor *actor;
+    tu_subscription found;
+    int hit;
+} find_ctx;
+
+static int find_own(void *ctx, const tu_subscription *sub) {
+    find_ctx *f = ctx;
+    if (sub->id != f->id || strcmp(sub->owner, f->owner) != 0) return 0;
+    f->found = *sub, f->hit = 1;
+    return 1;
+}
+
+static int delete_tx(tu_store *s, void *ctx, tu_err *err) {
+    find_ctx *f = ctx;
+    int rc = tu_store_sub_scan(s, find_own, f, err);
+    if (!rc && !f->hit) rc = tu_err_set(err, TU_ENOTFOUND, "no subscription %lld", (long long)f->id);
+    if (!rc) rc = tu_store_sub_delete(s, f->id, f->owner, err);
+    return rc ? rc : audit_sub(s, f->actor, "subscription.delete", &f->found, NULL, err);
+}
+
+int tu_app_sub_delete(tu_store *s, const tu_actor *a, int64_t id, tu_err *err) {
+    find_ctx f = {.id = id, .owner = a->name ? a->name : "", .actor = a};
+    return tu__app_tx(s, delete_tx, &f, err);
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "app/accounts.h"
 #include "store/push.h"
 
 /* Whether policy document doc matches sub. */
@@ -19,5 +20,13 @@ int tu_app_sub_matches(const tu_subscription *sub, const json_t *doc);
 /* Raises the alerts of a newly published policy document; called by tu_app_policy_publish inside its
  * transaction (so a publication and its alerts commit together). *raised receives the number of new alerts. */
 int tu_app_alert_new_policy(tu_store *s, int64_t policy_id, const json_t *doc, int *raised, tu_err *err);
+
+/* Adds sub (owner = the caller's user name, set here) after checking its fields (city: a 6-digit area code or
+ * empty; every field within its size). One transaction with an audit row ("subscription.create"); sub->id is
+ * filled. TU_EVALIDATION naming the field. */
+int tu_app_sub_add(tu_store *s, const tu_actor *a, tu_subscription *sub, tu_err *err);
+/* Deletes subscription id of the caller (a->name) with its alerts, audited ("subscription.delete").
+ * TU_ENOTFOUND when the caller has no such subscription. */
+int tu_app_sub_delete(tu_store *s, const tu_actor *a, int64_t id, tu_err *err);
 
 #endif

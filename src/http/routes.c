@@ -58,6 +58,17 @@ const tu_route tu__routes[] = {
     {TU_M_GET,    "/api/v1/enterprises/{uscc}/disputes", ENT_READERS, ENT,           0, tu_h_disputes_of,     "the data disputes of an enterprise (paged)"},
     {TU_M_GET,    "/api/v1/disputes",              OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_disputes_list,   "data disputes in the caller's reach (paged)"},
     {TU_M_POST,   "/api/v1/disputes/{id}/resolve", OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_disputes_resolve, "accept (write the value) or reject a data dispute"},
+    {TU_M_GET,    "/api/v1/enterprises/{uscc}/preferences", ENT_READERS, ENT,        0, tu_h_prefs_get,       "notification preferences of an enterprise"},
+    {TU_M_PUT,    "/api/v1/enterprises/{uscc}/preferences", R(ENTERPRISE), ENT,      BODY, tu_h_prefs_put,       "change the notification preferences of the caller's enterprise"},
+    {TU_M_GET,    "/api/v1/me/subscriptions",      ANY,               TU_SCOPE_NONE, 0, tu_h_subs_list,       "the caller's policy-library subscriptions"},
+    {TU_M_POST,   "/api/v1/me/subscriptions",      ANY,               TU_SCOPE_NONE, BODY, tu_h_subs_create,     "subscribe to new policies matching a query"},
+    {TU_M_DELETE, "/api/v1/me/subscriptions/{id}", ANY,               TU_SCOPE_NONE, 0, tu_h_subs_delete,     "remove one of the caller's subscriptions"},
+    {TU_M_GET,    "/api/v1/policies/{id}/funnel",  OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_funnel,          "campaign funnel of a policy: matched, delivered, read, applied"},
+    {TU_M_GET,    "/api/v1/grants",                OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_list,     "grant lists (免申即享) of a policy"},
+    {TU_M_POST,   "/api/v1/grants",                OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_grants_create,   "generate a grant list for a no-application policy"},
+    {TU_M_GET,    "/api/v1/grants/{id}",           OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_get,      "one grant list with its items (paged)"},
+    {TU_M_POST,   "/api/v1/grants/{id}/approve",   OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_approve,  "approve a generated grant list"},
+    {TU_M_GET,    "/api/v1/grants/{id}/export",    OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_export,   "download a grant list as CSV or XLSX"},
 };
 /* clang-format on */
 const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/num.h"
+#include "push/prefs.h"
 #include "store/policy.h"
 
 /* The version of a published policy in force today, or 0 when none is (draft, withdrawn, not yet effective). */
@@ -50,13 +51,15 @@ static int add_one(tu_store *s, int64_t ent, int64_t policy_id, int version, con
 }
 
 static int apply(tu_store *s, tu_inbox *ib, int64_t ent, const tu_policy_delta *d, int *added, tu_err *err) {
-    int rc = TU_OK, v;
+    tu_push_prefs prefs;
+    int rc = d->nnear ? tu_push_prefs_get(s, ent, &prefs, err) : TU_OK, v;
+    size_t nnear = rc || !d->nnear || prefs.near_miss ? d->nnear : 0; /* the enterprise may turn near misses off */
     for (size_t i = 0; !rc && i < d->ngained; i++)
         if ((v = in_force(s, d->gained[i])) > 0 && !told(ib, ent, d->gained[i], v))
             rc = add_one(s, ent, d->gained[i], v, "qualified", NULL, added, err);
     for (size_t i = 0; !rc && i < d->nlost; i++)
         if ((v = in_force(s, d->lost[i])) > 0) rc = add_one(s, ent, d->lost[i], v, "no_longer", NULL, added, err);
-    for (size_t i = 0; !rc && i < d->nnear; i++)
+    for (size_t i = 0; !rc && i < nnear; i++)
         if ((v = in_force(s, d->near[i].policy_id)) > 0)
             rc = add_one(s, ent, d->near[i].policy_id, v, "near_miss", d->near[i].reason, added, err);
     return rc;

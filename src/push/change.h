@@ -28,7 +28,8 @@ typedef struct tu_policy_delta {
 } tu_policy_delta;
 
 /* Creates the items of one enterprise's change in one transaction: "qualified" for each gained policy in force
- * (published or revised), "no_longer" for each lost one, "near_miss" for each near miss of a policy in force.
+ * (published or revised), "no_longer" for each lost one, "near_miss" for each near miss of a policy in force
+ * (unless the enterprise turned near misses off in its preferences, push/prefs.h).
  * Policies not in force are skipped. ib may be NULL (no campaign de-duplication). *added (may be NULL) receives
  * the number of new items. */
 int tu_push_on_enterprise_change(tu_store *s, tu_inbox *ib, int64_t ent_id, const tu_policy_delta *d, int *added,

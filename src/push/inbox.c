@@ -340,3 +340,23 @@ int tu_inbox_set_state(tu_inbox *ib, tu_store *s, int64_t ent, char source, int6
     tu_store_rollback(s);
     return rc;
 }
+
+roaring_bitmap_t *tu_inbox_policy_recipients(tu_inbox *ib, int64_t policy_id) {
+    roaring_bitmap_t *set = roaring_bitmap_create();
+    if (!set) return NULL;
+    pthread_rwlock_rdlock(&ib->lock);
+    for (size_t i = 0; i < ib->n; i++) {
+        const cached *c = &ib->c[i];
+        if (c->meta.policy_id != policy_id) continue;
+        if (strcmp(c->meta.kind, "publish") == 0) {
+            roaring_bitmap_clear(set);
+            roaring_bitmap_or_inplace(set, c->set);
+        } else if (strcmp(c->meta.kind, "revision_gained") == 0) {
+            roaring_bitmap_or_inplace(set, c->set);
+        } else if (strcmp(c->meta.kind, "revision_lost") == 0) {
+            roaring_bitmap_andnot_inplace(set, c->set);
+        }
+    }
+    pthread_rwlock_unlock(&ib->lock);
+    return set;
+}

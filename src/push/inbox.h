@@ -40,6 +40,12 @@ int tu_inbox_campaign(tu_inbox *ib, int64_t campaign_id, tu_campaign *out);
 /* Whether ent is a recipient of a cached campaign (0 when the campaign is unknown). */
 int tu_inbox_has(tu_inbox *ib, int64_t campaign_id, uint32_t ent);
 
+/* The enterprises the campaigns of policy_id last told it qualifies: the latest "publish" campaign's recipients,
+ * plus those of later "revision_gained" campaigns, minus those of later "revision_lost" ones (the eligible set as
+ * of the latest publication). An empty bitmap when the policy has no campaign; NULL when out of memory. Free with
+ * tu_bitmap_free. */
+roaring_bitmap_t *tu_inbox_policy_recipients(tu_inbox *ib, int64_t policy_id);
+
 typedef struct tu_inbox_entry {
     char source;        /* 'c' campaign, 'i' item */
     int64_t ref_id;     /* campaign id or item id */

@@ -274,6 +274,7 @@ static int deliver_channel(run *r, const tu_channel *ch) {
 typedef struct chans {
     tu_channel *c;
     size_t n, cap;
+    int oom;
 } chans;
 
 static int add_chan(void *ctx, const tu_channel *ch) {
@@ -281,11 +282,23 @@ static int add_chan(void *ctx, const tu_channel *ch) {
     if (cs->n == cs->cap) {
         size_t cap = cs->cap ? cs->cap * 2 : 8;
         tu_channel *nc = tu_realloc(cs->c, cap * sizeof *nc);
-        if (!nc) return 1;
+        if (!nc) return cs->oom = 1;
         cs->c = nc, cs->cap = cap;
     }
     cs->c[cs->n++] = *ch;
     return 0;
+}
+
+int tu_push_channels(tu_store *s, tu_channel **out, size_t *n, tu_err *err) {
+    chans cs = {0};
+    int rc = tu_store_push_channel_scan(s, add_chan, &cs, err);
+    if (!rc && cs.oom) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (rc) {
+        tu_free(cs.c);
+        cs.c = NULL, cs.n = 0;
+    }
+    *out = cs.c, *n = cs.n;
+    return rc;
 }
 
 static int one_pass(run *r) {
@@ -294,7 +307,7 @@ static int one_pass(run *r) {
     int rc = prefs_load(r->s, &r->pf, r->err);
     if (!rc) rc = tu_push_remind(r->s, r->ib, tu_date_today(), REMIND_DAYS, NULL, r->err);
     if (!rc) rc = tu_inbox_refresh(r->ib, r->s, r->err);
-    if (!rc) rc = tu_store_push_channel_scan(r->s, add_chan, &cs, r->err);
+    if (!rc) rc = tu_push_channels(r->s, &cs.c, &cs.n, r->err);
     this_week(r->week);
     r->wait_until = 0;
     for (size_t i = 0; !rc && i < cs.n; i++)

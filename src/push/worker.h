@@ -29,6 +29,9 @@ typedef struct tu_push_run_opts {
     volatile sig_atomic_t *stop;  /* set asynchronously to stop after the current batch; may be NULL */
 } tu_push_run_opts;
 
+/* Every outbound channel of s, in id order: *out is tu_malloc'd (tu_free; NULL when there are none), *n of them. */
+int tu_push_channels(tu_store *s, tu_channel **out, size_t *n, tu_err *err);
+
 /* Runs deliveries over every channel and campaign of s (ib: the campaign cache, refreshed as it goes).
  * Returns TU_OK when stopped or, with once, when done; a store error otherwise. Delivery failures are not errors:
  * they are retried and dead-lettered. */

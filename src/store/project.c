@@ -89,6 +89,9 @@ int tu_store_application_list(tu_store *s, int64_t project_id, const char *uscc,
                               tu_err *err) {
     return OPS(s)->app_list(s->impl, project_id, uscc, out, n, err);
 }
+int tu_store_application_count_policy(tu_store *s, const char *key1, const char *key2, int64_t *n, tu_err *err) {
+    return OPS(s)->app_count_policy(s->impl, key1, key2, n, err);
+}
 int tu_store_disbursement_add(tu_store *s, tu_disbursement *d, tu_err *err) {
     return need_tx(s, err) ? TU_ESTATE : OPS(s)->disburse(s->impl, d, err);
 }

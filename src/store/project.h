@@ -189,6 +189,9 @@ int tu_store_application_update(tu_store *s, const tu_application *a, tu_err *er
 /* Applications of a project (project_id != 0) or of an enterprise (uscc), oldest first. */
 int tu_store_application_list(tu_store *s, int64_t project_id, const char *uscc, tu_application **out, int *n,
                               tu_err *err);
+/* How many applications (not withdrawn) name the policy by either key (its code or its decimal id; key2 may be
+ * NULL). */
+int tu_store_application_count_policy(tu_store *s, const char *key1, const char *key2, int64_t *n, tu_err *err);
 /* Inserts a disbursement and adds its amount to the application's paid total. */
 int tu_store_disbursement_add(tu_store *s, tu_disbursement *d, tu_err *err);
 

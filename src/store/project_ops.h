@@ -29,6 +29,7 @@ typedef struct tu_project_ops {
     int (*app_update)(void *impl, const tu_application *a, tu_err *err);
     int (*app_list)(void *impl, int64_t project_id, const char *uscc, tu_application **out, int *n, tu_err *err);
     int (*disburse)(void *impl, tu_disbursement *d, tu_err *err);
+    int (*app_count_policy)(void *impl, const char *key1, const char *key2, int64_t *n, tu_err *err);
     int (*loan_insert)(void *impl, tu_loan_product *l, tu_err *err);
     int (*loan_get)(void *impl, int64_t id, tu_loan_product *out, tu_err *err);
     int (*loan_list)(void *impl, const char *bank_id, tu_loan_product **out, int *n, tu_err *err);

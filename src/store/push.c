@@ -28,6 +28,12 @@ int tu_store_push_state_set(tu_store *s, int64_t ent_id, char source, int64_t re
 int tu_store_push_state_scan(tu_store *s, int64_t ent_id, tu_state_scan_fn fn, void *ctx, tu_err *err) {
     return CALL(s, err, state_scan, ent_id, fn, ctx, err);
 }
+int tu_store_push_state_count(tu_store *s, char source, int64_t ref_id, tu_push_state_counts *out, tu_err *err) {
+    return CALL(s, err, state_count, source, ref_id, out, err);
+}
+int tu_store_sub_delete(tu_store *s, int64_t id, const char *owner, tu_err *err) {
+    return CALL(s, err, sub_delete, id, owner, err);
+}
 int tu_store_push_channel_add(tu_store *s, const tu_channel *ch, int64_t *id, tu_err *err) {
     return CALL(s, err, channel_add, ch, id, err);
 }
@@ -49,6 +55,9 @@ int tu_store_push_pref_scan(tu_store *s, tu_pref_scan_fn fn, void *ctx, tu_err *
 int tu_store_grant_list_add(tu_store *s, tu_grant_list *gl, tu_err *err) { return CALL(s, err, grant_list_add, gl, err); }
 int tu_store_grant_list_get(tu_store *s, int64_t id, tu_grant_list *out, tu_err *err) {
     return CALL(s, err, grant_list_get, id, out, err);
+}
+int tu_store_grant_list_scan(tu_store *s, int64_t policy_id, tu_grant_list_fn fn, void *ctx, tu_err *err) {
+    return CALL(s, err, grant_list_scan, policy_id, fn, ctx, err);
 }
 int tu_store_grant_list_review(tu_store *s, int64_t id, const char *status, const char *by, tu_err *err) {
     return CALL(s, err, grant_list_review, id, status, by, err);

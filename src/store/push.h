@@ -88,6 +88,11 @@ int tu_store_push_state_set(tu_store *s, int64_t ent_id, char source, int64_t re
                             tu_err *err);
 typedef int (*tu_state_scan_fn)(void *ctx, char source, int64_t ref_id, const char *state);
 int tu_store_push_state_scan(tu_store *s, int64_t ent_id, tu_state_scan_fn fn, void *ctx, tu_err *err);
+/* How many enterprises set each state on one entry (the funnel of a campaign). */
+typedef struct tu_push_state_counts {
+    int64_t read, dismissed, not_relevant;
+} tu_push_state_counts;
+int tu_store_push_state_count(tu_store *s, char source, int64_t ref_id, tu_push_state_counts *out, tu_err *err);
 
 /* Channels: add (ch->id ignored, *id receives it; TU_ECONFLICT on a taken name) and list in id order. */
 int tu_store_push_channel_add(tu_store *s, const tu_channel *ch, int64_t *id, tu_err *err);
@@ -124,6 +129,9 @@ typedef struct tu_grant_item {
 
 int tu_store_grant_list_add(tu_store *s, tu_grant_list *gl, tu_err *err); /* fills gl->id */
 int tu_store_grant_list_get(tu_store *s, int64_t id, tu_grant_list *out, tu_err *err);
+/* The lists of one policy in id order; fn non-zero stops. */
+typedef int (*tu_grant_list_fn)(void *ctx, const tu_grant_list *gl);
+int tu_store_grant_list_scan(tu_store *s, int64_t policy_id, tu_grant_list_fn fn, void *ctx, tu_err *err);
 int tu_store_grant_list_review(tu_store *s, int64_t id, const char *status, const char *by, tu_err *err);
 int tu_store_grant_item_add(tu_store *s, const tu_grant_item *it, tu_err *err);
 typedef int (*tu_grant_item_fn)(void *ctx, const tu_grant_item *it);
@@ -139,11 +147,15 @@ typedef struct tu_subscription {
     int64_t id;
     char owner[64];
     char keywords[256], category[32], department[256], city[16];
+    char created_at[24]; /* filled by scans */
 } tu_subscription;
 
 int tu_store_sub_add(tu_store *s, tu_subscription *sub, tu_err *err); /* fills sub->id */
 typedef int (*tu_sub_fn)(void *ctx, const tu_subscription *sub);
 int tu_store_sub_scan(tu_store *s, tu_sub_fn fn, void *ctx, tu_err *err);
+/* Deletes subscription id of owner with its alerts; TU_ENOTFOUND when owner has no such subscription. Requires a
+ * transaction. */
+int tu_store_sub_delete(tu_store *s, int64_t id, const char *owner, tu_err *err);
 /* Records that policy_id matched subscription sub_id; idempotent, *created says whether it is new. */
 int tu_store_alert_add(tu_store *s, int64_t sub_id, int64_t policy_id, int *created, tu_err *err);
 /* The alerts of one owner, newest first: fn gets the subscription id, the policy id and when. */

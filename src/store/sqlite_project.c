@@ -473,6 +473,17 @@ static int sp_app_list(void *impl, int64_t project_id, const char *uscc, tu_appl
     return collect(impl, prep(impl, sql, err, "IT", project_id, uscc), read_app, sizeof **out, (void **)out, n, err);
 }
 
+static int sp_app_count_policy(void *impl, const char *key1, const char *key2, int64_t *n, tu_err *err) {
+    static const char sql[] = "SELECT count(*) FROM application WHERE policy_id IN (?1, ?2) AND status != 'withdrawn'";
+    sqlite3_stmt *st = prep(impl, sql, err, "tt", key1, key2 ? key2 : key1);
+    if (!st) return err ? err->code : TU_ESTORE;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) *n = sqlite3_column_int64(st, 0);
+    int rc = step == SQLITE_ROW ? TU_OK : tu__sq_fail(impl, err, "count applications");
+    tu__sq_done(st);
+    return rc;
+}
+
 static int sp_disburse(void *impl, tu_disbursement *d, tu_err *err) {
     static const char ins[] = "INSERT INTO disbursement (application_id, amount, reference, actor, day) "
                               "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -543,6 +554,7 @@ const tu_project_ops tu__sqlite_project_ops = {
     .app_update = sp_app_update,
     .app_list = sp_app_list,
     .disburse = sp_disburse,
+    .app_count_policy = sp_app_count_policy,
     .loan_insert = sp_loan_insert,
     .loan_get = sp_loan_get,
     .loan_list = sp_loan_list,

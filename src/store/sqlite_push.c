@@ -309,24 +309,42 @@ static int sq_grant_list_add(void *impl, tu_grant_list *gl, tu_err *err) {
     return rc;
 }
 
+/* Reads a grant_list row selected as id, policy_id, version, status, reviewed_by, created_at, reviewed_at. */
+static void grant_list_row(sqlite3_stmt *st, tu_grant_list *out) {
+    out->id = sqlite3_column_int64(st, 0);
+    out->policy_id = sqlite3_column_int64(st, 1);
+    out->version = sqlite3_column_int(st, 2);
+    tu__sq_col_copy(st, 3, out->status, sizeof out->status);
+    tu__sq_col_copy(st, 4, out->reviewed_by, sizeof out->reviewed_by);
+    tu__sq_col_copy(st, 5, out->created_at, sizeof out->created_at);
+    tu__sq_col_copy(st, 6, out->reviewed_at, sizeof out->reviewed_at);
+}
+
+#define GRANT_LIST_COLS "id, policy_id, version, status, reviewed_by, created_at, reviewed_at"
+
 static int sq_grant_list_get(void *impl, int64_t id, tu_grant_list *out, tu_err *err) {
-    static const char sql[] = "SELECT policy_id, version, status, reviewed_by, created_at, reviewed_at FROM "
-                              "grant_list WHERE id = ?1";
+    static const char sql[] = "SELECT " GRANT_LIST_COLS " FROM grant_list WHERE id = ?1";
     STMT(impl, st, sql, err);
     sqlite3_bind_int64(st, 1, id);
     int step = sqlite3_step(st), rc = TU_OK;
-    if (step == SQLITE_ROW) {
-        out->id = id;
-        out->policy_id = sqlite3_column_int64(st, 0);
-        out->version = sqlite3_column_int(st, 1);
-        tu__sq_col_copy(st, 2, out->status, sizeof out->status);
-        tu__sq_col_copy(st, 3, out->reviewed_by, sizeof out->reviewed_by);
-        tu__sq_col_copy(st, 4, out->created_at, sizeof out->created_at);
-        tu__sq_col_copy(st, 5, out->reviewed_at, sizeof out->reviewed_at);
-    } else {
-        rc = step == SQLITE_DONE ? tu_err_set(err, TU_ENOTFOUND, "no grant list %lld", (long long)id)
-                                 : tu__sq_fail(impl, err, "read grant list");
+    if (step == SQLITE_ROW) grant_list_row(st, out);
+    else rc = step == SQLITE_DONE ? tu_err_set(err, TU_ENOTFOUND, "no grant list %lld", (long long)id)
+                                  : tu__sq_fail(impl, err, "read grant list");
+    tu__sq_done(st);
+    return rc;
+}
+
+static int sq_grant_list_scan(void *impl, int64_t policy_id, tu_grant_list_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] = "SELECT " GRANT_LIST_COLS " FROM grant_list WHERE policy_id = ?1 ORDER BY id";
+    STMT(impl, st, sql, err);
+    sqlite3_bind_int64(st, 1, policy_id);
+    int step;
+    tu_grant_list gl;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        grant_list_row(st, &gl);
+        if (fn(ctx, &gl)) break;
     }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan grant lists");
     tu__sq_done(st);
     return rc;
 }
@@ -386,6 +404,27 @@ static int sq_grant_approved_scan(void *impl, tu_grant_approved_fn fn, void *ctx
     return scan_items(impl, st, NULL, fn, ctx, err);
 }
 
+static int sq_state_count(void *impl, char source, int64_t ref_id, tu_push_state_counts *out, tu_err *err) {
+    static const char sql[] = "SELECT state, count(*) FROM push_state WHERE source = ?1 AND ref_id = ?2 GROUP BY state";
+    STMT(impl, st, sql, err);
+    char src[2] = {source, 0};
+    sqlite3_bind_text(st, 1, src, 1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, ref_id);
+    memset(out, 0, sizeof *out);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *state = (const char *)sqlite3_column_text(st, 0);
+        int64_t n = sqlite3_column_int64(st, 1);
+        if (!state) continue;
+        if (strcmp(state, "read") == 0) out->read = n;
+        else if (strcmp(state, "dismissed") == 0) out->dismissed = n;
+        else if (strcmp(state, "not_relevant") == 0) out->not_relevant = n;
+    }
+    int rc = step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "count inbox states");
+    tu__sq_done(st);
+    return rc;
+}
+
 static int sq_sub_add(void *impl, tu_subscription *sub, tu_err *err) {
     static const char sql[] = "INSERT INTO subscription (owner, keywords, category, department, city, created_at) "
                               "VALUES (?1, ?2, ?3, ?4, ?5, " NOW ")";
@@ -398,7 +437,8 @@ static int sq_sub_add(void *impl, tu_subscription *sub, tu_err *err) {
 }
 
 static int sq_sub_scan(void *impl, tu_sub_fn fn, void *ctx, tu_err *err) {
-    static const char sql[] = "SELECT id, owner, keywords, category, department, city FROM subscription ORDER BY id";
+    static const char sql[] = "SELECT id, owner, keywords, category, department, city, created_at FROM subscription "
+                              "ORDER BY id";
     STMT(impl, st, sql, err);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -409,10 +449,27 @@ static int sq_sub_scan(void *impl, tu_sub_fn fn, void *ctx, tu_err *err) {
         tu__sq_col_copy(st, 3, sub.category, sizeof sub.category);
         tu__sq_col_copy(st, 4, sub.department, sizeof sub.department);
         tu__sq_col_copy(st, 5, sub.city, sizeof sub.city);
+        tu__sq_col_copy(st, 6, sub.created_at, sizeof sub.created_at);
         if (fn(ctx, &sub)) break;
     }
     int rc = step == SQLITE_ROW || step == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "scan subscriptions");
     tu__sq_done(st);
+    return rc;
+}
+
+static int sq_sub_delete(void *impl, int64_t id, const char *owner, tu_err *err) {
+    static const char alerts[] = "DELETE FROM subscription_alert WHERE subscription_id = (SELECT id FROM subscription "
+                                 "WHERE id = ?1 AND owner = ?2)";
+    static const char sub[] = "DELETE FROM subscription WHERE id = ?1 AND owner = ?2";
+    int rc = TU_OK;
+    for (int i = 0; !rc && i < 2; i++) {
+        STMT(impl, st, i ? sub : alerts, err);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, owner, -1, SQLITE_TRANSIENT);
+        rc = step_done(impl, st, "delete subscription", err);
+    }
+    if (!rc && sqlite3_changes(tu__sq_db(impl)) == 0)
+        rc = tu_err_set(err, TU_ENOTFOUND, "no subscription %lld", (long long)id);
     return rc;
 }
 
@@ -449,6 +506,7 @@ const struct tu_push_ops tu__sqlite_push_ops = {
     .item_scan = sq_item_scan,
     .state_set = sq_state_set,
     .state_scan = sq_state_scan,
+    .state_count = sq_state_count,
     .channel_add = sq_channel_add,
     .channel_scan = sq_channel_scan,
     .cursor_get = sq_cursor_get,
@@ -459,12 +517,14 @@ const struct tu_push_ops tu__sqlite_push_ops = {
     .pref_scan = sq_pref_scan,
     .grant_list_add = sq_grant_list_add,
     .grant_list_get = sq_grant_list_get,
+    .grant_list_scan = sq_grant_list_scan,
     .grant_list_review = sq_grant_list_review,
     .grant_item_add = sq_grant_item_add,
     .grant_item_scan = sq_grant_item_scan,
     .grant_approved_scan = sq_grant_approved_scan,
     .sub_add = sq_sub_add,
     .sub_scan = sq_sub_scan,
+    .sub_delete = sq_sub_delete,
     .alert_add = sq_alert_add,
     .alert_scan = sq_alert_scan,
 };

@@ -279,6 +279,151 @@ static void test_dispute_rejected_changes_nothing(void **state) {
     th_resp_free(&r);
 }
 
+static void test_preferences(void **state) {
+    (void)state;
+    char path[128];
+    th_resp r;
+    path_of(path, sizeof path, 0, "/preferences");
+    req("GET", path, ent_a, NULL, 200, &r);
+    assert_true(json_is_true(json_object_get(json_object_get(r.json, "channels"), "inbox")));
+    assert_true(json_is_true(json_object_get(json_object_get(r.json, "channels"), "webhook")));
+    assert_true(json_is_false(json_object_get(json_object_get(r.json, "channels"), "email")));
+    assert_string_equal(str(r.json, "digest"), "off");
+    th_resp_free(&r);
+    req("PUT", path, ent_a, "{\"channels\":{\"email\":true},\"digest\":\"weekly\"}", 422, &r); /* no address */
+    th_resp_free(&r);
+    req("PUT", path, ent_a, "{\"channels\":{\"inbox\":false}}", 422, &r);
+    th_resp_free(&r);
+    req("PUT", path, ent_a, "{\"digest\":\"hourly\"}", 422, &r);
+    th_resp_free(&r);
+    req("PUT", path, ent_b, "{\"max_per_week\":1}", 403, &r);
+    th_resp_free(&r);
+    req("PUT", path, city, "{\"max_per_week\":1}", 403, &r);
+    th_resp_free(&r);
+    req("PUT", path, ent_a, "{\"channels\":{\"email\":true,\"webhook\":false},\"email\":\"boss@jia.example\","
+        "\"digest\":\"weekly\",\"max_per_week\":3,\"near_miss\":false}", 200, &r);
+    th_resp_free(&r);
+    req("GET", path, city, NULL, 200, &r); /* officials read */
+    assert_true(json_is_true(json_object_get(json_object_get(r.json, "channels"), "email")));
+    assert_true(json_is_false(json_object_get(json_object_get(r.json, "channels"), "webhook")));
+    assert_string_equal(str(r.json, "email"), "boss@jia.example");
+    assert_string_equal(str(r.json, "digest"), "weekly");
+    assert_int_equal(json_integer_value(json_object_get(r.json, "max_per_week")), 3);
+    assert_true(json_is_false(json_object_get(r.json, "near_miss")));
+    th_resp_free(&r);
+    /* B's preferences are untouched */
+    path_of(path, sizeof path, 1, "/preferences");
+    req("GET", path, ent_b, NULL, 200, &r);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "max_per_week")), 0);
+    th_resp_free(&r);
+}
+
+static void test_subscriptions(void **state) {
+    (void)state;
+    th_resp r;
+    req("POST", "/api/v1/me/subscriptions", ent_a, "{\"query\":{\"q\":\"设备\",\"city\":\"4403\"}}", 422, &r);
+    th_resp_free(&r);
+    req("POST", "/api/v1/me/subscriptions", ent_a, "{\"query\":{\"q\":\"设备\",\"city\":\"440300\"}}", 201, &r);
+    long long id = json_integer_value(json_object_get(r.json, "id"));
+    assert_string_equal(str(json_object_get(r.json, "query"), "q"), "设备");
+    assert_true(str(r.json, "created_at")[0] != '\0');
+    th_resp_free(&r);
+    req("GET", "/api/v1/me/subscriptions", ent_a, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    th_resp_free(&r);
+    req("GET", "/api/v1/me/subscriptions", ent_b, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    th_resp_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/me/subscriptions/%lld", id);
+    req("DELETE", path, ent_b, NULL, 404, &r); /* not B's */
+    th_resp_free(&r);
+    req("DELETE", path, ent_a, NULL, 204, &r);
+    th_resp_free(&r);
+    req("GET", "/api/v1/me/subscriptions", ent_a, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
+    th_resp_free(&r);
+}
+
+/* Runs after the inbox tests: the campaign of policy_id went to A, who dismissed it. */
+static void test_funnel(void **state) {
+    (void)state;
+    char path[96];
+    th_resp r;
+    snprintf(path, sizeof path, "/api/v1/policies/%lld/funnel", (long long)policy_id);
+    req("GET", path, ent_a, NULL, 403, &r);
+    th_resp_free(&r);
+    req("GET", path, city, NULL, 200, &r);
+    json_t *cs = json_object_get(r.json, "campaigns"), *c = json_array_get(cs, 0), *t = json_object_get(r.json, "totals");
+    assert_int_equal(json_array_size(cs), 1);
+    assert_string_equal(str(c, "kind"), "publish");
+    assert_int_equal(json_integer_value(json_object_get(c, "matched")), 1);
+    assert_int_equal(json_integer_value(json_object_get(c, "dismissed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(c, "read")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "delivered"), "webhook")), 0);
+    assert_int_equal(json_integer_value(json_object_get(c, "applied")), 0);
+    assert_int_equal(json_integer_value(json_object_get(t, "matched")), 1);
+    th_resp_free(&r);
+    req("GET", "/api/v1/policies/999999/funnel", prov, NULL, 404, &r);
+    th_resp_free(&r);
+}
+
+static void test_grant_list_download(void **state) {
+    (void)state;
+    int64_t both[2] = {ids[0], ids[1]};
+    int64_t pid = publish("push-api-free", "no_application", both, 2);
+    char body[64], path[96], buf[256];
+    th_resp r;
+    snprintf(body, sizeof body, "{\"policy\":%lld}", (long long)policy_id);
+    req("POST", "/api/v1/grants", prov, body, 409, &r); /* an "apply" policy has no grant list */
+    th_resp_free(&r);
+    snprintf(body, sizeof body, "{\"policy\":%lld}", (long long)pid);
+    req("POST", "/api/v1/grants", ent_a, body, 403, &r);
+    th_resp_free(&r);
+    req("POST", "/api/v1/grants", prov, body, 201, &r);
+    long long list = json_integer_value(json_object_get(r.json, "id"));
+    assert_string_equal(str(r.json, "status"), "generated");
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants/%lld?limit=1", list);
+    req("GET", path, city, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "uscc"), usccs[0]);
+    assert_true(json_is_string(json_object_get(r.json, "next_cursor")));
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants?policy=%lld", (long long)pid);
+    req("GET", path, prov, NULL, 200, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants/%lld/approve", list);
+    req("POST", path, prov, NULL, 200, &r);
+    assert_string_equal(str(r.json, "status"), "approved");
+    assert_string_equal(str(r.json, "reviewed_by"), "prov");
+    th_resp_free(&r);
+    req("POST", path, prov, NULL, 409, &r);
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants/%lld/export?format=csv", list);
+    req("GET", path, prov, NULL, 200, &r);
+    assert_non_null(th_header(&r, "Content-Type", buf, sizeof buf));
+    assert_non_null(strstr(buf, "text/csv"));
+    assert_non_null(th_header(&r, "Content-Disposition", buf, sizeof buf));
+    assert_non_null(strstr(buf, "attachment"));
+    assert_non_null(strstr(buf, ".csv"));
+    assert_non_null(strstr(r.body, "list,policy,version,enterprise,uscc,benefit_yuan,benefit_fen,excluded"));
+    assert_non_null(strstr(r.body, usccs[0]));
+    assert_non_null(strstr(r.body, usccs[1]));
+    assert_null(strstr(r.body, usccs[2]));
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants/%lld/export?format=xlsx", list);
+    req("GET", path, city, NULL, 200, &r);
+    assert_non_null(th_header(&r, "Content-Type", buf, sizeof buf));
+    assert_non_null(strstr(buf, "spreadsheetml"));
+    assert_true(r.len > 4 && memcmp(r.body, "PK", 2) == 0); /* a zip container */
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/grants/%lld/export?format=pdf", list);
+    req("GET", path, prov, NULL, 400, &r);
+    th_resp_free(&r);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     data_dir = argv[1];
@@ -287,6 +432,10 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_inbox_state_persists_and_is_private),
         cmocka_unit_test(test_dispute_accepted_changes_value_and_source),
         cmocka_unit_test(test_dispute_rejected_changes_nothing),
+        cmocka_unit_test(test_preferences),
+        cmocka_unit_test(test_subscriptions),
+        cmocka_unit_test(test_funnel),
+        cmocka_unit_test(test_grant_list_download),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

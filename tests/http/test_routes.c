@@ -71,6 +71,17 @@ static const mrow matrix[] = {
     {"GET",    "/api/v1/enterprises/{uscc}/disputes", "/api/v1/enterprises/{own}/disputes", NULL, ENT_READERS, 0, 1},
     {"GET",    "/api/v1/disputes",            "/api/v1/disputes?status=open",   NULL, OFFICIALS, 0, 0},
     {"POST",   "/api/v1/disputes/{id}/resolve", "/api/v1/disputes/1/resolve",   "{\"decision\":\"reject\",\"comment\":\"matrix\"}", OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/enterprises/{uscc}/preferences", "/api/v1/enterprises/{own}/preferences", NULL, ENT_READERS, 0, 1},
+    {"PUT",    "/api/v1/enterprises/{uscc}/preferences", "/api/v1/enterprises/{own}/preferences", "{\"max_per_week\":3}", B(ENTERPRISE), 0, 1},
+    {"GET",    "/api/v1/me/subscriptions",    "/api/v1/me/subscriptions",       NULL, ANYONE, 0, 0},
+    {"POST",   "/api/v1/me/subscriptions",    "/api/v1/me/subscriptions",       "{\"query\":{\"q\":\"设备\"}}", ANYONE, 0, 0},
+    {"DELETE", "/api/v1/me/subscriptions/{id}", "/api/v1/me/subscriptions/999999", NULL, ANYONE, 0, 0},
+    {"GET",    "/api/v1/policies/{id}/funnel", "/api/v1/policies/999999/funnel", NULL, OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/grants",              "/api/v1/grants?policy=1",        NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/grants",              "/api/v1/grants",                 "{\"policy\":999999}", OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/grants/{id}",         "/api/v1/grants/999999",          NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/grants/{id}/approve", "/api/v1/grants/999999/approve",  NULL, OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/grants/{id}/export",  "/api/v1/grants/999999/export?format=csv", NULL, OFFICIALS, 0, 0},
 };
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])

@@ -1,4 +1,4 @@
--- 0006: data disputes ("this value is wrong"): an enterprise user proposes a corrected value of one attribute;
+-- 0006: data disputes (and an index for the push funnel, at the end) ("this value is wrong"): an enterprise user proposes a corrected value of one attribute;
 -- an official accepts it (the value is written with source "dispute") or rejects it. Few rows; listed by status
 -- (officials' queue) and by enterprise.
 
@@ -19,3 +19,7 @@ CREATE TABLE dispute (
 );
 CREATE INDEX dispute_ent ON dispute (ent_id, id);
 CREATE INDEX dispute_status ON dispute (status, city, id);
+
+-- The funnel of a campaign counts its inbox states (GET /api/v1/policies/{id}/funnel): without this index that
+-- count scans every state row of every enterprise.
+CREATE INDEX push_state_ref ON push_state (source, ref_id, state);
