@@ -39,12 +39,11 @@ function listView(id, signal, onChange) {
           { key: 'excluded', label: t('grants.excluded'), cell: (r) => r.excluded || '—' },
         ], rows, { id: 'grant-items' }) : h('p', { class: 'muted' }, t('grants.no_items'))),
       });
-      box.replaceChildren(h('h2', { id: 'grant-h' }, t('grants.list_title', { id })),
+      box.replaceChildren(h('h2', { id: 'grant-h' }, t('grants.list_title', { id }), g.policy_title ? ` · ${localized(g.policy_title)}` : ''),
         h('dl', { class: 'facts' },
           h('dt', {}, t('grants.status')), h('dd', { id: 'grant-status' }, listStatus(g.status)),
           h('dt', {}, t('policy.version')), h('dd', {}, fmt(g.version)),
-          h('dt', {}, t('grants.count')), h('dd', {}, fmt(g.count ?? g.item_count)),
-          h('dt', {}, t('grants.total')), h('dd', {}, yuan(g.total_fen)),
+          g.total_fen !== undefined ? [h('dt', {}, t('grants.total')), h('dd', {}, yuan(g.total_fen))] : null,
           g.reviewed_by ? [h('dt', {}, t('grants.reviewed_by')), h('dd', {}, `${g.reviewed_by} · ${fmtTime(g.reviewed_at)}`)] : null),
         h('div', { class: 'row' }, approve,
           h('a', { class: 'button-link', id: 'export-csv', href: `/api/v1/grants/${id}/export?format=csv`, download: '' }, t('grants.export_csv')),
@@ -94,8 +93,7 @@ export default {
           { key: 'id', label: t('grants.list') },
           { key: 'created_at', label: t('notify.created_at'), cell: (g) => fmtTime(g.created_at) },
           { key: 'status', label: t('grants.status'), cell: (g) => listStatus(g.status) },
-          { key: 'count', label: t('grants.count'), cell: (g) => fmt(g.count ?? g.item_count) },
-          { key: 'total', label: t('grants.total'), cell: (g) => yuan(g.total_fen) },
+          { key: 'reviewed_by', label: t('grants.reviewed_by'), cell: (g) => (g.reviewed_by ? `${g.reviewed_by} · ${fmtTime(g.reviewed_at)}` : '—') },
           { key: 'open', label: t('users.actions'), cell: (g) => h('button', { type: 'button', class: 'secondary', 'aria-label': t('grants.open_named', { id: g.id }), onclick: () => open(g.id) }, t('grants.open')) },
         ], items, { id: 'grant-lists-table' }) : h('p', { class: 'muted' }, t('grants.none')));
       } catch (e) {
