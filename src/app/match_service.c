@@ -2,22 +2,27 @@
  * with breakdowns, one enterprise's policies with explanations. */
 #include "app/match_service.h"
 
+#include <pthread.h>
 #include <roaring/roaring.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "app/policy.h"
 #include "app/registry.h"
 #include "core/alloc.h"
 #include "core/codes.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/num.h"
 #include "match/index.h"
 #include "match/match.h"
 #include "match/policies.h"
 #include "rules/explain.h"
 #include "rules/rules.h"
+#include "rules/text.h"
+#include "store/policy.h"
 
 static tu_metric m_matches = TU_METRIC_INIT("techup_matches_total", "rules matched against every enterprise");
 static tu_metric m_policy_matches =
@@ -30,15 +35,61 @@ static void bitmap_free(roaring_bitmap_t *b) {
     if (b) roaring_bitmap_free(b);
 }
 
-struct tu_match_svc {
-    tu_index *ix;
-    json_t *doc;       /* the policy file's array */
+/* One generation of active policies; replaced whole on reload (readers hold the policy lock). */
+typedef struct polset {
+    json_t *doc;       /* array of {"id","title","rule"[,"code"]} by position */
     tu_polindex *pi;   /* NULL without policies */
     tu_rule **rules;   /* compiled policy rules by position, for explanations */
     size_t npol;
+} polset;
+
+#define MAX_PENDING 100000 /* queued deltas beyond this are dropped (logged): a bulk import is not a change feed */
+
+struct tu_match_svc {
+    tu_index *ix;
+    polset *ps;                /* never NULL once open */
+    pthread_rwlock_t pol_lock; /* guards ps (the pointer; a polset is immutable) */
+    int from_file;             /* policies came from a file: reload is a no-op */
+    pthread_mutex_t q_lock;    /* guards the pending deltas */
+    tu_match_delta **q;
+    size_t nq, capq;
     double build_ms;
-    _Atomic uint64_t updates, skipped;
+    _Atomic uint64_t updates, skipped, dropped;
 };
+
+static void polset_free(polset *p) {
+    if (!p) return;
+    for (size_t i = 0; p->rules && i < p->npol; i++) tu_rule_free(p->rules[i]);
+    tu_free(p->rules);
+    tu_polindex_close(p->pi);
+    json_decref(p->doc);
+    tu_free(p);
+}
+
+/* Builds the index and compiled rules of a polset whose doc array is set. */
+static int polset_build(polset *p, const char *what, tu_err *err) {
+    p->npol = json_array_size(p->doc);
+    tu_policy_rule *pr = tu_calloc(p->npol + 1, sizeof *pr);
+    p->rules = tu_calloc(p->npol + 1, sizeof *p->rules);
+    if (!pr || !p->rules) return tu_free(pr), tu_err_set(err, TU_ENOMEM, "out of memory");
+    int rc = TU_OK;
+    for (size_t i = 0; !rc && i < p->npol; i++) {
+        json_t *o = json_array_get(p->doc, i), *id = json_object_get(o, "id"), *rule = json_object_get(o, "rule");
+        if (!json_is_integer(id) || !rule || !json_object_get(o, "title"))
+            rc = tu_err_set(err, TU_EPARSE, "%s: policy %zu needs an integer id, a title and a rule", what, i + 1);
+        else pr[i] = (tu_policy_rule){json_integer_value(id), rule};
+        if (!rc) rc = tu_rule_from_json(rule, &p->rules[i], err);
+    }
+    if (!rc) rc = tu_polindex_build(pr, p->npol, &p->pi, err);
+    tu_free(pr);
+    return rc;
+}
+
+static polset *pol_acquire(tu_match_svc *m) {
+    pthread_rwlock_rdlock(&m->pol_lock);
+    return m->ps;
+}
+static void pol_release(tu_match_svc *m) { pthread_rwlock_unlock(&m->pol_lock); }
 
 static double now_ms(void) {
     struct timespec ts;
@@ -46,12 +97,61 @@ static double now_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Change hook: store id i is index id i - 1. Only updates and the next new id can be applied in place. */
+static void queue_delta(tu_match_svc *m, tu_match_delta *d) {
+    pthread_mutex_lock(&m->q_lock);
+    if (m->nq == m->capq && m->nq < MAX_PENDING) {
+        size_t cap = m->capq ? m->capq * 2 : 16;
+        tu_match_delta **q = tu_realloc(m->q, cap * sizeof *q);
+        if (q) m->q = q, m->capq = cap;
+    }
+    if (m->nq < m->capq) m->q[m->nq++] = d, d = NULL;
+    pthread_mutex_unlock(&m->q_lock);
+    if (d) {
+        atomic_fetch_add(&m->dropped, 1);
+        tu_log(TU_LOG_WARN, "match.delta", "policy delta of enterprise %lld dropped (queue full)", (long long)d->ent_id);
+        tu_free(d);
+    }
+}
+
+/* The policy delta of one enterprise between its old record (NULL = new enterprise) and its new one: newly
+ * eligible, no longer eligible, newly near miss (with the reason). NULL when nothing changed or out of memory. */
+static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *old, const tu_ent *now) {
+    if (!p->pi || !p->npol) return NULL;
+    tu_polres *ro = tu_polres_new(p->pi), *rn = tu_polres_new(p->pi);
+    /* one block: the struct, then 3 id arrays and the reasons */
+    size_t n = p->npol, size = sizeof(tu_match_delta) + 3 * n * sizeof(int64_t) + n * TU_MATCH_REASON_MAX;
+    tu_match_delta *d = ro && rn ? tu_calloc(1, size) : NULL;
+    if (d) {
+        d->ent_id = ent_id;
+        d->gained = (int64_t *)(d + 1), d->lost = d->gained + n, d->near = d->lost + n;
+        d->near_reason = (char (*)[TU_MATCH_REASON_MAX])(d->near + n);
+        tu_polindex_match(p->pi, now, rn);
+        if (old) tu_polindex_match(p->pi, old, ro);
+        for (size_t i = 0; i < n; i++) {
+            int was = old && tu_polres_has(ro, TU_PR_ELIGIBLE, i), is = tu_polres_has(rn, TU_PR_ELIGIBLE, i);
+            int64_t pid = tu_polindex_id(p->pi, i);
+            if (is && !was) d->gained[d->ngained++] = pid;
+            if (was && !is) d->lost[d->nlost++] = pid;
+            if (tu_polres_has(rn, TU_PR_NEAR_MISS, i) && !(old && tu_polres_has(ro, TU_PR_NEAR_MISS, i))) {
+                tu_polindex_reason(p->pi, i, now, d->near_reason[d->nnear], TU_MATCH_REASON_MAX);
+                d->near[d->nnear++] = pid;
+            }
+        }
+        if (!d->ngained && !d->nlost && !d->nnear) tu_free(d), d = NULL;
+    }
+    tu_polres_free(ro), tu_polres_free(rn);
+    return d;
+}
+
+/* Change hook: store id i is index id i - 1. Only updates and the next new id can be applied in place. The policy
+ * delta of each record is queued for tu_match_svc_drain (hook subscribers may not write to the store). */
 static void on_change(void *ctx, const int64_t *ids, const tu_ent *ents, size_t n) {
     tu_match_svc *m = ctx;
     for (size_t i = 0; i < n; i++) {
         tu_err err = {0};
         int64_t id = ids[i] - 1;
+        tu_ent old;
+        int had = id >= 0 && tu_index_get(m->ix, (uint32_t)id, &old) == TU_OK;
         if (id < 0 || (size_t)id > tu_index_count(m->ix) || tu_index_update(m->ix, (uint32_t)id, &ents[i], &err)) {
             atomic_fetch_add(&m->skipped, 1);
             tu_log(TU_LOG_WARN, "match.index", "enterprise %lld not applied to the index: %s", (long long)ids[i],
@@ -60,32 +160,101 @@ static void on_change(void *ctx, const int64_t *ids, const tu_ent *ents, size_t 
         }
         atomic_fetch_add(&m->updates, 1);
         tu_metric_add(&m_index_updates, 1);
+        polset *p = pol_acquire(m);
+        tu_match_delta *d = delta_of(p, ids[i], had ? &old : NULL, &ents[i]);
+        pol_release(m);
+        if (d) queue_delta(m, d);
     }
 }
 
+size_t tu_match_svc_drain(tu_match_svc *m, tu_match_delta_fn fn, void *ctx) {
+    pthread_mutex_lock(&m->q_lock);
+    tu_match_delta **q = m->q;
+    size_t n = m->nq;
+    m->q = NULL, m->nq = m->capq = 0;
+    pthread_mutex_unlock(&m->q_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (fn) fn(ctx, q[i]);
+        tu_free(q[i]);
+    }
+    tu_free(q);
+    return n;
+}
+
 /* Reads the policy file and builds the policy index and the compiled rules. */
-static int load_policies(tu_match_svc *m, const char *path, tu_err *err) {
+static int load_file(tu_match_svc *m, const char *path, tu_err *err) {
     json_error_t je;
-    if (!(m->doc = json_load_file(path, 0, &je))) {
+    if (!(m->ps->doc = json_load_file(path, 0, &je))) {
         err->line = je.line, err->col = je.column;
         return tu_err_set(err, TU_EPARSE, "%s: line %d: %s", path, je.line, je.text);
     }
-    if (!json_is_array(m->doc)) return tu_err_set(err, TU_EPARSE, "%s: expected a JSON array of policies", path);
-    m->npol = json_array_size(m->doc);
-    tu_policy_rule *pr = tu_calloc(m->npol + 1, sizeof *pr);
-    m->rules = tu_calloc(m->npol + 1, sizeof *m->rules);
-    if (!pr || !m->rules) return tu_free(pr), tu_err_set(err, TU_ENOMEM, "out of memory");
-    int rc = TU_OK;
-    for (size_t i = 0; !rc && i < m->npol; i++) {
-        json_t *o = json_array_get(m->doc, i), *id = json_object_get(o, "id"), *rule = json_object_get(o, "rule");
-        if (!json_is_integer(id) || !rule || !json_is_string(json_object_get(o, "title")))
-            rc = tu_err_set(err, TU_EPARSE, "%s: policy %zu needs an integer id, a title and a rule", path, i + 1);
-        else pr[i] = (tu_policy_rule){json_integer_value(id), rule};
-        if (!rc) rc = tu_rule_from_json(rule, &m->rules[i], err);
+    if (!json_is_array(m->ps->doc)) return tu_err_set(err, TU_EPARSE, "%s: expected a JSON array of policies", path);
+    return polset_build(m->ps, path, err);
+}
+
+json_t *tu_match_policy_rule(const json_t *doc, tu_err *err) {
+    json_t *rule = json_object_get(doc, "rule"), *text = json_object_get(doc, "rule_text");
+    if (rule) return json_incref(rule);
+    if (json_is_string(text)) return tu_rule_text_parse(json_string_value(text), json_string_length(text), err);
+    tu_err_set(err, TU_EVALIDATION, "the policy has no rule");
+    return NULL;
+}
+
+typedef struct active_scan {
+    tu_store *s;
+    json_t *arr;
+    char today[11];
+    int rc;
+    tu_err *err;
+} active_scan;
+
+/* One active policy (published or revised, a version in force today) -> {"id","code","title","rule"}. */
+static int add_active(void *ctx, const tu_policy_head *h, const tu_policy_version *latest) {
+    (void)latest;
+    active_scan *a = ctx;
+    if (strcmp(h->status, "published") != 0 && strcmp(h->status, "revised") != 0) return 0;
+    tu_policy_version v;
+    json_t *doc = NULL, *rule = NULL;
+    tu_err e = {0};
+    int rc = tu_app_policy_as_of(a->s, h->id, a->today, &v, &doc, &e);
+    if (rc == TU_ENOTFOUND) return 0; /* published, but not in force yet */
+    if (!rc && !(rule = tu_match_policy_rule(doc, &e))) rc = e.code ? e.code : TU_ENOMEM;
+    if (!rc) {
+        json_t *o = json_pack("{s:I,s:s,s:O,s:o}", "id", (json_int_t)h->id, "code", h->code, "title",
+                              json_object_get(doc, "title"), "rule", rule);
+        rc = o ? json_array_append_new(a->arr, o) ? TU_ENOMEM : TU_OK : TU_ENOMEM;
     }
-    if (!rc) rc = tu_polindex_build(pr, m->npol, &m->pi, err);
-    tu_free(pr);
+    if (doc) tu_store_policy_version_clear(&v);
+    json_decref(doc);
+    if (rc) a->rc = tu_err_set(a->err, rc, "policy %s: %s", h->code, e.msg[0] ? e.msg : "out of memory");
+    return rc != 0;
+}
+
+/* The active policies of the store as a new polset. */
+static int load_store(tu_store *s, polset **out, tu_err *err) {
+    polset *p = tu_calloc(1, sizeof *p);
+    active_scan a = {s, json_array(), "", TU_OK, err};
+    if (!p || !a.arr) return tu_free(p), json_decref(a.arr), tu_err_set(err, TU_ENOMEM, "out of memory");
+    tu_date_format(tu_date_today(), a.today);
+    p->doc = a.arr;
+    int rc = tu_store_policy_scan(s, add_active, &a, err);
+    if (!rc) rc = a.rc;
+    if (!rc) rc = polset_build(p, "store", err);
+    if (rc) polset_free(p), p = NULL;
+    *out = p;
     return rc;
+}
+
+int tu_match_svc_reload(tu_match_svc *m, tu_store *s, tu_err *err) {
+    if (m->from_file) return TU_OK;
+    polset *p, *old;
+    int rc = load_store(s, &p, err);
+    if (rc) return rc;
+    pthread_rwlock_wrlock(&m->pol_lock);
+    old = m->ps, m->ps = p;
+    pthread_rwlock_unlock(&m->pol_lock);
+    polset_free(old);
+    return TU_OK;
 }
 
 int tu_match_svc_open(tu_store *s, const char *policies_path, tu_match_svc **out, tu_err *err) {
@@ -93,9 +262,14 @@ int tu_match_svc_open(tu_store *s, const char *policies_path, tu_match_svc **out
     tu_match_svc *m = tu_calloc(1, sizeof *m);
     if (!m) return tu_err_set(err, TU_ENOMEM, "out of memory");
     double t0 = now_ms();
+    pthread_rwlock_init(&m->pol_lock, NULL);
+    pthread_mutex_init(&m->q_lock, NULL);
     int rc = tu_index_load_store(s, &m->ix, err);
     m->build_ms = now_ms() - t0;
-    if (!rc && policies_path) rc = load_policies(m, policies_path, err);
+    m->from_file = policies_path != NULL;
+    if (!rc && policies_path) rc = (m->ps = tu_calloc(1, sizeof *m->ps)) ? load_file(m, policies_path, err)
+                                                                         : tu_err_set(err, TU_ENOMEM, "out of memory");
+    else if (!rc) rc = load_store(s, &m->ps, err);
     if (!rc) rc = tu_app_on_enterprise_change(on_change, m);
     tu_metric_register(&m_matches), tu_metric_register(&m_policy_matches), tu_metric_register(&m_index_updates);
     if (rc) {
@@ -109,22 +283,25 @@ int tu_match_svc_open(tu_store *s, const char *policies_path, tu_match_svc **out
 void tu_match_svc_close(tu_match_svc *m) {
     if (!m) return;
     tu_app_enterprise_subscribers_clear();
-    for (size_t i = 0; m->rules && i < m->npol; i++) tu_rule_free(m->rules[i]);
-    tu_free(m->rules);
-    tu_polindex_close(m->pi);
-    json_decref(m->doc);
+    tu_match_svc_drain(m, NULL, NULL);
+    polset_free(m->ps);
     tu_index_close(m->ix);
+    pthread_rwlock_destroy(&m->pol_lock);
+    pthread_mutex_destroy(&m->q_lock);
     tu_free(m);
 }
 
 void tu_match_svc_stats_get(const tu_match_svc *m, tu_match_svc_stats *out) {
     memset(out, 0, sizeof *out);
     out->enterprises = tu_index_count(m->ix);
-    out->policies = m->npol;
+    polset *p = pol_acquire((tu_match_svc *)m);
+    out->policies = p ? p->npol : 0;
+    pol_release((tu_match_svc *)m);
     tu_index_memory(m->ix, &out->column_bytes, &out->bitmap_bytes);
     out->build_ms = m->build_ms;
     out->updates = atomic_load(&((tu_match_svc *)m)->updates);
     out->updates_skipped = atomic_load(&((tu_match_svc *)m)->skipped);
+    out->deltas_dropped = atomic_load(&((tu_match_svc *)m)->dropped);
 }
 
 /* ---- counts ---- */
@@ -245,7 +422,7 @@ json_t *tu_explain_lines(const json_t *explanation, const char *lang) {
     return a;
 }
 
-static json_t *policy_json(tu_match_svc *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
+static json_t *policy_json(const polset *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
                            const json_t *prov) {
     char why[512];
     json_t *pol = json_array_get(m->doc, pos);
@@ -266,24 +443,101 @@ static json_t *policy_json(tu_match_svc *m, size_t pos, const tu_ent *e, tu_pr_w
 int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, int explain, const json_t *provenance, json_t **out,
                           tu_err *err) {
     static const char *const names[] = {"eligible", "near_miss", "unknown"};
-    json_t *o = json_pack("{s:I}", "policies", (json_int_t)m->npol);
-    tu_polres *r = m->pi ? tu_polres_new(m->pi) : NULL;
-    if (!o || (m->pi && !r)) {
+    polset *p = pol_acquire(m);
+    json_t *o = json_pack("{s:I}", "policies", (json_int_t)p->npol);
+    tu_polres *r = p->pi ? tu_polres_new(p->pi) : NULL;
+    if (!o || (p->pi && !r)) {
+        pol_release(m);
         json_decref(o);
         return tu_err_set(err, TU_ENOMEM, "out of memory");
     }
-    if (r) tu_polindex_match(m->pi, e, r), tu_metric_add(&m_policy_matches, 1);
+    if (r) tu_polindex_match(p->pi, e, r), tu_metric_add(&m_policy_matches, 1);
     for (int w = 0; w < 3; w++) {
         json_t *list = json_array();
         size_t n = r ? tu_polres_list(r, (tu_pr_which)w, NULL, 0) : 0;
         uint32_t *pos = tu_calloc(n + 1, sizeof *pos);
         if (pos && r) tu_polres_list(r, (tu_pr_which)w, pos, n);
         for (size_t i = 0; pos && i < n; i++)
-            json_array_append_new(list, policy_json(m, pos[i], e, (tu_pr_which)w, explain, provenance));
+            json_array_append_new(list, policy_json(p, pos[i], e, (tu_pr_which)w, explain, provenance));
         tu_free(pos);
         json_object_set_new(o, names[w], list);
     }
     tu_polres_free(r);
+    pol_release(m);
     *out = o;
     return TU_OK;
+}
+
+/* ---- eligible sets and publishing ---- */
+
+typedef struct shift {
+    roaring_bitmap_t *out;
+    uint32_t buf[4096];
+    size_t n;
+} shift;
+
+static bool shift_one(uint32_t id, void *ctx) {
+    shift *sh = ctx;
+    sh->buf[sh->n++] = id + 1;
+    if (sh->n == sizeof sh->buf / sizeof sh->buf[0]) roaring_bitmap_add_many(sh->out, sh->n, sh->buf), sh->n = 0;
+    return true;
+}
+
+int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t **out, tu_err *err) {
+    *out = NULL;
+    tu_plan *p = NULL;
+    tu_matchset *ms = NULL;
+    roaring_bitmap_t *b = NULL;
+    int rc = tu_plan_compile(logic, &p, err);
+    if (!rc) rc = tu_match_run(m->ix, p, 0, &ms, err);
+    if (!rc && !(b = tu_matchset_bitmap(ms, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    shift *sh = rc ? NULL : tu_calloc(1, sizeof *sh);
+    if (!rc && (!sh || !(sh->out = roaring_bitmap_create()))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc) { /* index id i is store id i + 1 (load.c) */
+        roaring_iterate(b, shift_one, sh);
+        roaring_bitmap_add_many(sh->out, sh->n, sh->buf);
+        roaring_bitmap_run_optimize(sh->out);
+        *out = sh->out;
+    }
+    tu_free(sh), bitmap_free(b), tu_matchset_free(ms), tu_plan_free(p);
+    return rc;
+}
+
+/* The eligible set (store ids) under version `version` of policy id. */
+static int eligible_of_version(tu_match_svc *m, tu_store *s, int64_t id, int version, roaring_bitmap_t **out,
+                               tu_err *err) {
+    tu_policy_version v;
+    *out = NULL;
+    int rc = tu_store_policy_version(s, id, version, &v, err);
+    if (rc) return rc;
+    json_error_t je;
+    json_t *doc = json_loads(v.doc, 0, &je), *rule = NULL;
+    if (!doc) rc = tu_err_set(err, TU_ECORRUPT, "stored policy document does not parse: %s", je.text);
+    else if (!(rule = tu_match_policy_rule(doc, err))) rc = err->code ? err->code : TU_ENOMEM;
+    if (!rc) rc = tu_match_svc_eligible(m, rule, out, err);
+    json_decref(rule), json_decref(doc);
+    tu_store_policy_version_clear(&v);
+    return rc;
+}
+
+int tu_match_svc_publish(tu_match_svc *m, tu_store *s, int64_t id, int64_t *campaign_id, uint64_t *recipients,
+                         tu_err *err) {
+    tu_policy_version latest;
+    int rc = tu_store_policy_version(s, id, 0, &latest, err);
+    if (rc) return rc;
+    int version = latest.version, published = latest.published;
+    tu_store_policy_version_clear(&latest);
+    if (published) return tu_err_set(err, TU_ESTATE, "policy %lld: version %d is already published", (long long)id, version);
+    roaring_bitmap_t *elig = NULL, *prev = NULL;
+    rc = eligible_of_version(m, s, id, version, &elig, err);
+    if (!rc && version > 1) rc = eligible_of_version(m, s, id, version - 1, &prev, err);
+    if (!rc) rc = tu_app_policy_publish_revision(s, id, elig, prev, campaign_id, err);
+    if (!rc && recipients) *recipients = roaring_bitmap_get_cardinality(elig);
+    bitmap_free(elig), bitmap_free(prev);
+    if (!rc) {
+        tu_err rerr = {0};
+        if (tu_match_svc_reload(m, s, &rerr))
+            tu_log(TU_LOG_WARN, "match.policies", "reload after publishing policy %lld failed: %s", (long long)id, rerr.msg);
+    }
+    return rc;
 }

@@ -1,7 +1,15 @@
 /* match_service.h — the matching a server answers from memory: the enterprise index (built from the store at
- * start, kept current through the change hook of registry.h) and the active policies (for now loaded from a JSON
- * file [{"id":N,"title":"...","rule":JsonLogic}, ...] — the format of `techup policies-for --policies` — since
- * policies are not in the store yet).
+ * start, kept current through the change hook of registry.h) and the active policies: those of the store that are
+ * published or revised, each with its version in force today (reloaded by tu_match_svc_reload after a publish,
+ * revision or withdrawal), or, when a file is given, a JSON file [{"id":N,"title":"...","rule":JsonLogic}, ...] —
+ * the format of `techup policies-for --policies` (then reload does nothing).
+ *
+ * Id spaces: the index numbers enterprises 0..n-1 with index id = store id - 1 (match/load.c); eligible sets and
+ * deltas given out here are in STORE ids, the id space of push campaigns and inbox items (push/inbox.h).
+ *
+ * Continuous matching: every record the change hook applies is matched against the active policies before and
+ * after; a non-empty delta (newly eligible, no longer eligible, newly near miss) is queued, and the writer (which
+ * may write to the store, unlike a hook subscriber) takes the queue with tu_match_svc_drain after its write.
  *
  * Thread safety: queries run concurrently (the index's read lock is held for the duration of one match);
  * updates from the change hook take the write lock per record. Workload: a rule count over 7M enterprises in
@@ -11,6 +19,7 @@
 #define TU_APP_MATCH_SERVICE_H
 
 #include <jansson.h>
+#include <roaring/roaring.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +28,7 @@
 
 typedef struct tu_match_svc tu_match_svc;
 
-/* Builds the index from every enterprise of s, loads policies_path (NULL = no policies) and subscribes to the
+/* Builds the index from every enterprise of s, loads policies_path (NULL = the active policies of s) and subscribes to the
  * enterprise change hook. Returns TU_OK with *out, or the store's, the file's (TU_EIO/TU_EPARSE with err->line)
  * or a rule's error (err names the policy id). */
 int tu_match_svc_open(tu_store *s, const char *policies_path, tu_match_svc **out, tu_err *err);
@@ -32,6 +41,7 @@ typedef struct tu_match_svc_stats {
     size_t column_bytes, bitmap_bytes;
     double build_ms;
     uint64_t updates, updates_skipped; /* records applied from the change hook; ones outside the index */
+    uint64_t deltas_dropped;           /* policy deltas dropped because the queue was full */
 } tu_match_svc_stats;
 void tu_match_svc_stats_get(const tu_match_svc *m, tu_match_svc_stats *out);
 
@@ -47,6 +57,37 @@ int tu_match_svc_count(tu_match_svc *m, const json_t *logic, uint32_t city, json
  * "sentences":{"zh":[...],"en":[...]}. Returns TU_OK with *out, or TU_ENOMEM. */
 int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, int explain, const json_t *provenance, json_t **out,
                           tu_err *err);
+
+/* Reloads the active policies from s (a no-op when they came from a file). Queries keep running meanwhile; the
+ * old set is freed once no query uses it. Returns TU_OK, or the store's or a rule's error (nothing changes then). */
+int tu_match_svc_reload(tu_match_svc *m, tu_store *s, tu_err *err);
+
+/* The enterprises (store ids, see above) the rule `logic` finds eligible, as a new bitmap in *out
+ * (roaring_bitmap_free). Returns TU_OK or the plan compiler's error, TU_ENOMEM. */
+int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t **out, tu_err *err);
+
+/* Publishes policy id's pending version (app/policy.h) with the eligible set computed here; for a revision the
+ * previous version's eligible set is computed too, so the gained / lost campaigns are right. Then reloads the
+ * active policies. *campaign_id (may be NULL) receives the publish / gained campaign, *recipients (may be NULL)
+ * the number of eligible enterprises. Returns TU_OK, TU_EVALIDATION (a rule test fails), TU_ESTATE, TU_ENOTFOUND,
+ * or the store's error. */
+int tu_match_svc_publish(tu_match_svc *m, tu_store *s, int64_t id, int64_t *campaign_id, uint64_t *recipients,
+                         tu_err *err);
+
+/* The JsonLogic of a policy document: its "rule", or its "rule_text" parsed (new reference); NULL with err set. */
+json_t *tu_match_policy_rule(const json_t *doc, tu_err *err);
+
+#define TU_MATCH_REASON_MAX 160
+/* One enterprise's policy delta (policy ids); near_reason[i] says what near[i] misses. */
+typedef struct tu_match_delta {
+    int64_t ent_id; /* store id */
+    int64_t *gained, *lost, *near;
+    size_t ngained, nlost, nnear;
+    char (*near_reason)[TU_MATCH_REASON_MAX];
+} tu_match_delta;
+typedef void (*tu_match_delta_fn)(void *ctx, const tu_match_delta *d);
+/* Takes the queued deltas, calls fn (may be NULL: discard) for each in order and frees them. Returns how many. */
+size_t tu_match_svc_drain(tu_match_svc *m, tu_match_delta_fn fn, void *ctx);
 
 /* Explanation sentences of rules/explain.h as a JSON array of lines (new reference). */
 json_t *tu_explain_lines(const json_t *explanation, const char *lang);

@@ -137,6 +137,7 @@ int tu_h_ent_patch(tu_req *r, tu_err *err) {
     tu_ent e;
     if (!rc) rc = tu_app_ent_patch(r->store, &r->who, &a, uscc, json_object_get(r->json, "values"), as_of, &e,
                                    &changed, err);
+    tu__push_policy_deltas(r); /* continuous matching: whatever the write queued, even when it failed later */
     int64_t id;
     json_t *body = NULL;
     if (!rc) rc = tu_store_ent_get_by_uscc(r->store, uscc, &id, &e, NULL, err);

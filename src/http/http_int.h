@@ -36,7 +36,8 @@ typedef int (*tu_handler)(tu_req *r, tu_err *err);
 
 enum {
     TU_RF_BODY = 1, /* a JSON object body is required */
-    TU_RF_SLOW = 2  /* the handler is slow (password hashing): run it on the blocking pool (pool.h) */
+    TU_RF_SLOW = 2, /* the handler is slow (password hashing): run it on the blocking pool (pool.h) */
+    TU_RF_STORE = 4 /* a public route that reads the database (the handler may call tu__authenticate) */
 };
 
 typedef struct tu_route {
@@ -202,5 +203,16 @@ int tu_h_disputes_create(tu_req *r, tu_err *err);
 int tu_h_disputes_of(tu_req *r, tu_err *err);
 int tu_h_disputes_list(tu_req *r, tu_err *err);
 int tu_h_disputes_resolve(tu_req *r, tu_err *err);
+int tu_h_policies_list(tu_req *r, tu_err *err);
+int tu_h_policy_get(tu_req *r, tu_err *err);
+int tu_h_policy_create(tu_req *r, tu_err *err);
+int tu_h_policy_put(tu_req *r, tu_err *err);
+int tu_h_policy_preview(tu_req *r, tu_err *err);
+int tu_h_policy_publish(tu_req *r, tu_err *err);
+int tu_h_policy_withdraw(tu_req *r, tu_err *err);
+int tu_h_policy_versions(tu_req *r, tu_err *err);
+/* Continuous matching: turns the match service's queued policy deltas into inbox items (h_policies.c). Called
+ * by the handlers that write enterprises, after the write. */
+void tu__push_policy_deltas(tu_req *r);
 
 #endif

@@ -20,6 +20,7 @@
 #define R(x) TU_ROLE_BIT(TU_ROLE_##x)
 #define BODY TU_RF_BODY
 #define SLOW TU_RF_SLOW
+#define STORE TU_RF_STORE
 #define ENT_READERS (R(ENTERPRISE) | R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL) | R(AUDITOR))
 #define OFFICIALS (R(CITY_OFFICIAL) | R(PROVINCIAL_OFFICIAL))
 #define ENT TU_SCOPE_ENTERPRISE
@@ -69,6 +70,14 @@ const tu_route tu__routes[] = {
     {TU_M_GET,    "/api/v1/grants/{id}",           OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_get,      "one grant list with its items (paged)"},
     {TU_M_POST,   "/api/v1/grants/{id}/approve",   OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_approve,  "approve a generated grant list"},
     {TU_M_GET,    "/api/v1/grants/{id}/export",    OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_grants_export,   "download a grant list as CSV or XLSX"},
+    {TU_M_GET,    "/api/v1/policies",              TU_PUBLIC,         TU_SCOPE_NONE, STORE, tu_h_policies_list,  "search the policy library (paged)"},
+    {TU_M_GET,    "/api/v1/policies/{id}",         TU_PUBLIC,         TU_SCOPE_NONE, STORE, tu_h_policy_get,     "one policy with its rule as text and sentences"},
+    {TU_M_POST,   "/api/v1/policies",              OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_policy_create,   "add a policy (a draft)"},
+    {TU_M_PUT,    "/api/v1/policies/{id}",         OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_policy_put,      "edit a draft or stage a revision"},
+    {TU_M_POST,   "/api/v1/policies/{id}/preview", OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_policy_preview,     "impact preview (draft -> preview)"},
+    {TU_M_POST,   "/api/v1/policies/{id}/publish", OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_policy_publish,     "publish to the enterprises that qualify"},
+    {TU_M_POST,   "/api/v1/policies/{id}/withdraw", OFFICIALS,        TU_SCOPE_NONE, 0, tu_h_policy_withdraw,    "withdraw a policy"},
+    {TU_M_GET,    "/api/v1/policies/{id}/versions", OFFICIALS,        TU_SCOPE_NONE, 0, tu_h_policy_versions,    "the versions of a policy"},
 };
 /* clang-format on */
 const int tu__route_count = (int)(sizeof tu__routes / sizeof tu__routes[0]);
@@ -208,8 +217,8 @@ void tu__run_deferred(tu_req *r) {
 /* Runs the checks of route i in order: login, role, scope, body; then the handler. */
 static int run_route(tu_req *r, int i, tu_err *err) {
     const tu_route *rt = &tu__routes[i];
-    if (rt->roles != TU_PUBLIC || rt->fn == tu_h_healthz || rt->fn == tu_h_session_create ||
-        rt->fn == tu_h_session_get) {
+    if (rt->roles != TU_PUBLIC || (rt->flags & TU_RF_STORE) || rt->fn == tu_h_healthz ||
+        rt->fn == tu_h_session_create || rt->fn == tu_h_session_get) {
         r->store = tu__server_store(r->srv, err);
         if (!r->store && rt->fn != tu_h_healthz) return err->code ? err->code : TU_ESTORE; /* healthz says 503 */
     }

@@ -59,3 +59,8 @@ int tu_store_policy_scan(tu_store *s, tu_policy_scan_fn fn, void *ctx, tu_err *e
     NEED_OPS(s, err);
     return OPS(s)->scan(s->impl, fn, ctx, err);
 }
+
+int tu_store_policy_search(tu_store *s, const tu_policy_query *q, tu_policy_hit_fn fn, void *ctx, tu_err *err) {
+    NEED_OPS(s, err);
+    return OPS(s)->search(s->impl, q, fn, ctx, err);
+}

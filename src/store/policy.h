@@ -50,4 +50,29 @@ int tu_store_policy_version_at(tu_store *s, int64_t id, const char *date, tu_pol
 typedef int (*tu_policy_scan_fn)(void *ctx, const tu_policy_head *h, const tu_policy_version *latest);
 int tu_store_policy_scan(tu_store *s, tu_policy_scan_fn fn, void *ctx, tu_err *err);
 
+/* ---- the policy library (search) ----
+ * Searches the displayed version of each policy (the highest published one, or the highest while none is published;
+ * kept in the full-text table of migration 0005). Every filter is optional (NULL = any). */
+typedef struct tu_policy_query {
+    const char *match;      /* FTS5 query over title, summary, full text, document number, department */
+    const char *like;       /* LIKE pattern (ESCAPE '\\') over the same text, for queries too short for trigrams */
+    const char *department, *category;
+    const char *city;       /* policies whose "cities" list it or the province (`province`), or have no list */
+    const char *province;
+    const char *open_on;    /* YYYY-MM-DD inside [apply_from, apply_to] */
+    const char *deadline_before; /* apply_to < this date */
+    const char *statuses;   /* ",published,revised," — statuses to include, each between commas */
+    int sort_deadline;      /* 0: first publication, newest first; 1: apply_to ascending (none last) */
+    int after;              /* keyset: continue after (after_key, after_id) in the sort order */
+    const char *after_key;
+    int64_t after_id;
+    int limit;              /* rows to return at most */
+} tu_policy_query;
+/* The sort key of a row as the keyset cursor needs it: published_at, or apply_to ("9999-12-31" when none). */
+typedef int (*tu_policy_hit_fn)(void *ctx, const tu_policy_head *h, const tu_policy_version *v,
+                                const char *published_at, const char *sort_key);
+/* Calls fn for each hit in sort order (at most q->limit). Returns TU_OK, TU_EINVAL for a malformed FTS query,
+ * or the store's error. */
+int tu_store_policy_search(tu_store *s, const tu_policy_query *q, tu_policy_hit_fn fn, void *ctx, tu_err *err);
+
 #endif

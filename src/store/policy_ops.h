@@ -13,6 +13,7 @@ struct tu_policy_ops {
     int (*version)(void *impl, int64_t id, int version, tu_policy_version *out, tu_err *err);
     int (*version_at)(void *impl, int64_t id, const char *date, tu_policy_version *out, tu_err *err);
     int (*scan)(void *impl, tu_policy_scan_fn fn, void *ctx, tu_err *err);
+    int (*search)(void *impl, const tu_policy_query *q, tu_policy_hit_fn fn, void *ctx, tu_err *err);
 };
 
 #endif

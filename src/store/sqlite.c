@@ -11,15 +11,17 @@
 #include "store/registry_ops.h"
 #include "store/sqlite_int.h"
 
-#define STMT_CACHE 128
+/* The statement cache grows as needed (one entry per distinct static SQL text): every statement this file
+ * prepares is in it, so close finalizes exactly ours — never the statements SQLite's own modules (FTS5) hold. */
+typedef struct stmt_entry {
+    const char *key;
+    sqlite3_stmt *st;
+} stmt_entry;
 
 struct tu_sqlite {
     sqlite3 *db;
-    int nstmt;
-    struct {
-        const char *key;
-        sqlite3_stmt *st;
-    } stmts[STMT_CACHE];
+    int nstmt, cap;
+    stmt_entry *stmts;
 };
 
 sqlite3 *tu__sq_db(void *impl) { return ((tu_sqlite *)impl)->db; }
@@ -57,12 +59,20 @@ sqlite3_stmt *tu__sq_stmt(void *impl, const char *sql, tu_err *err) {
         tu__sq_fail(impl, err, "prepare");
         return NULL;
     }
-    if (q->nstmt < STMT_CACHE) {
-        q->stmts[q->nstmt].key = sql;
-        q->stmts[q->nstmt].st = st;
-        q->nstmt++;
+    if (q->nstmt == q->cap) {
+        int cap = q->cap ? q->cap * 2 : 64;
+        stmt_entry *grown = tu_realloc(q->stmts, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            sqlite3_finalize(st);
+            tu_err_set(err, TU_ENOMEM, "out of memory");
+            return NULL;
+        }
+        q->stmts = grown, q->cap = cap;
     }
-    return st; /* a full cache leaks nothing: such statements are finalized at close via sqlite3_next_stmt */
+    q->stmts[q->nstmt].key = sql;
+    q->stmts[q->nstmt].st = st;
+    q->nstmt++;
+    return st;
 }
 
 void tu__sq_done(sqlite3_stmt *st) {
@@ -99,9 +109,9 @@ static int make_parent_dir(const char *path) {
 static void sq_close(void *impl) {
     tu_sqlite *q = impl;
     if (!q) return;
-    sqlite3_stmt *st;
-    while (q->db && (st = sqlite3_next_stmt(q->db, NULL)) != NULL) sqlite3_finalize(st);
-    sqlite3_close(q->db);
+    for (int i = 0; i < q->nstmt; i++) sqlite3_finalize(q->stmts[i].st);
+    tu_free(q->stmts);
+    sqlite3_close_v2(q->db);
     tu_free(q);
 }
 

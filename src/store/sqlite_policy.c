@@ -151,13 +151,10 @@ static int sq_version_at(void *impl, int64_t id, const char *date, tu_policy_ver
     return one_version(impl, st, id, out, err);
 }
 
-static int sq_scan(void *impl, tu_policy_scan_fn fn, void *ctx, tu_err *err) {
-    static const char sql[] =
-        "SELECT p.id, p.code, p.status, p.updated_at, " VERSION_COLS " FROM policy p JOIN policy_version v ON "
-        "v.policy_id = p.id AND v.version = (SELECT max(version) FROM policy_version WHERE policy_id = p.id) "
-        "ORDER BY p.id";
-    sqlite3_stmt *st = tu__sq_stmt(impl, sql, err);
-    if (!st) return err ? err->code : TU_ESTORE;
+/* Steps st, whose rows are a head at column 0 and VERSION_COLS at column 4, calling row() for each until it
+ * returns non-zero. */
+typedef int (*row_fn)(void *ctx, sqlite3_stmt *st, const tu_policy_head *h, const tu_policy_version *v);
+static int each_row(void *impl, sqlite3_stmt *st, row_fn row, void *ctx, const char *what, tu_err *err) {
     int step, rc = TU_OK;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
         tu_policy_head h;
@@ -167,12 +164,86 @@ static int sq_scan(void *impl, tu_policy_scan_fn fn, void *ctx, tu_err *err) {
             rc = tu_err_set(err, TU_ENOMEM, "out of memory");
             break;
         }
-        if (fn(ctx, &h, &v)) step = SQLITE_DONE, rc = 1;
+        if (row(ctx, st, &h, &v)) step = SQLITE_DONE, rc = 1;
         tu_store_policy_version_clear(&v);
     }
     if (rc == 1) rc = TU_OK;
-    else if (!rc && step != SQLITE_DONE) rc = tu__sq_fail(impl, err, "list policies");
+    else if (!rc && step != SQLITE_DONE) rc = tu__sq_fail(impl, err, what);
     tu__sq_done(st);
+    return rc;
+}
+
+typedef struct scan_ctx {
+    tu_policy_scan_fn fn;
+    tu_policy_hit_fn hit;
+    void *ctx;
+    int sort_deadline; /* search: the sort key is column 15 (deadline), else 14 (published_at) */
+} scan_ctx;
+
+static int scan_row(void *ctx, sqlite3_stmt *st, const tu_policy_head *h, const tu_policy_version *v) {
+    (void)st;
+    scan_ctx *c = ctx;
+    return c->fn(c->ctx, h, v);
+}
+
+static int sq_scan(void *impl, tu_policy_scan_fn fn, void *ctx, tu_err *err) {
+    static const char sql[] =
+        "SELECT p.id, p.code, p.status, p.updated_at, " VERSION_COLS " FROM policy p JOIN policy_version v ON "
+        "v.policy_id = p.id AND v.version = (SELECT max(version) FROM policy_version WHERE policy_id = p.id) "
+        "ORDER BY p.id";
+    sqlite3_stmt *st = tu__sq_stmt(impl, sql, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    scan_ctx c = {fn, NULL, ctx, 0};
+    return each_row(impl, st, scan_row, &c, "list policies", err);
+}
+
+/* ---- the policy library ---- */
+
+/* The displayed version of p (see policy.h) and the filters; ?1 match, ?2 like, ?3 department, ?4 category,
+ * ?5 city, ?6 province, ?7 open_on, ?8 deadline_before, ?9 statuses, ?10 after (0/1), ?11 after_key, ?12 after_id,
+ * ?13 limit. */
+#define SEARCH_HEAD                                                                                              \
+    "SELECT p.id, p.code, p.status, p.updated_at, " VERSION_COLS ", p.published_at, "                              \
+    "coalesce(json_extract(v.doc, '$.apply_to'), '9999-12-31') AS dl FROM policy p JOIN policy_version v ON "       \
+    "v.policy_id = p.id AND v.version = (SELECT w.version FROM policy_version w WHERE w.policy_id = p.id ORDER BY " \
+    "w.published DESC, w.version DESC LIMIT 1) "                                                                  \
+    "WHERE (?1 IS NULL OR p.id IN (SELECT rowid FROM policy_fts WHERE policy_fts MATCH ?1)) "                    \
+    "AND (?2 IS NULL OR p.id IN (SELECT rowid FROM policy_fts WHERE (title || ' ' || summary || ' ' || body || ' ' " \
+    "|| doc_number || ' ' || department) LIKE ?2 ESCAPE '\\')) "                                                  \
+    "AND (?3 IS NULL OR v.department = ?3) AND (?4 IS NULL OR v.category = ?4) "                                 \
+    "AND (?5 IS NULL OR coalesce(json_array_length(v.doc, '$.cities'), 0) = 0 OR EXISTS (SELECT 1 FROM "          \
+    "json_each(v.doc, '$.cities') c WHERE c.value IN (?5, ?6))) "                                                 \
+    "AND (?7 IS NULL OR (json_extract(v.doc, '$.apply_from') <= ?7 AND json_extract(v.doc, '$.apply_to') >= ?7)) " \
+    "AND (?8 IS NULL OR json_extract(v.doc, '$.apply_to') < ?8) "                                                 \
+    "AND instr(?9, ',' || p.status || ',') > 0 "
+
+static int hit_row(void *ctx, sqlite3_stmt *st, const tu_policy_head *h, const tu_policy_version *v) {
+    scan_ctx *c = ctx;
+    return c->hit(c->ctx, h, v, (const char *)sqlite3_column_text(st, 14),
+                  (const char *)sqlite3_column_text(st, c->sort_deadline ? 15 : 14));
+}
+
+static int sq_search(void *impl, const tu_policy_query *q, tu_policy_hit_fn fn, void *ctx, tu_err *err) {
+    static const char by_published[] = SEARCH_HEAD
+        "AND (?10 = 0 OR p.published_at < ?11 OR (p.published_at = ?11 AND p.id < ?12)) "
+        "ORDER BY p.published_at DESC, p.id DESC LIMIT ?13";
+    static const char by_deadline[] = SEARCH_HEAD
+        "AND (?10 = 0 OR dl > ?11 OR (dl = ?11 AND p.id > ?12)) ORDER BY dl ASC, p.id ASC LIMIT ?13";
+    sqlite3_stmt *st = tu__sq_stmt(impl, q->sort_deadline ? by_deadline : by_published, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    const char *text[] = {q->match, q->like, q->department, q->category, q->city, q->province, q->open_on,
+                          q->deadline_before, q->statuses ? q->statuses : ",published,revised,"};
+    for (int i = 0; i < 9; i++)
+        if (text[i]) sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_TRANSIENT);
+        else sqlite3_bind_null(st, i + 1);
+    sqlite3_bind_int(st, 10, q->after != 0);
+    sqlite3_bind_text(st, 11, q->after_key ? q->after_key : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 12, q->after_id);
+    sqlite3_bind_int(st, 13, q->limit);
+    scan_ctx c = {NULL, fn, ctx, q->sort_deadline};
+    int rc = each_row(impl, st, hit_row, &c, "search policies", err);
+    if (rc == TU_ESTORE && q->match) /* an FTS5 query the tokenizer refuses */
+        rc = tu_err_set(err, TU_EINVAL, "the search text cannot be used: %s", err ? err->msg : "");
     return rc;
 }
 
@@ -185,4 +256,5 @@ const struct tu_policy_ops tu__sqlite_policy_ops = {
     .version = sq_version,
     .version_at = sq_version_at,
     .scan = sq_scan,
+    .search = sq_search,
 };

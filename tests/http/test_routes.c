@@ -82,6 +82,14 @@ static const mrow matrix[] = {
     {"GET",    "/api/v1/grants/{id}",         "/api/v1/grants/999999",          NULL, OFFICIALS, 0, 0},
     {"POST",   "/api/v1/grants/{id}/approve", "/api/v1/grants/999999/approve",  NULL, OFFICIALS, 0, 0},
     {"GET",    "/api/v1/grants/{id}/export",  "/api/v1/grants/999999/export?format=csv", NULL, OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/policies",            "/api/v1/policies?q=%E8%AE%BE%E5%A4%87%E6%9B%B4%E6%96%B0", NULL, PUBLIC, 0, 0},
+    {"GET",    "/api/v1/policies/{id}",       "/api/v1/policies/999999",        NULL, PUBLIC, 0, 0},
+    {"POST",   "/api/v1/policies",            "/api/v1/policies",               "{\"code\":\"\"}", OFFICIALS, 0, 0},
+    {"PUT",    "/api/v1/policies/{id}",       "/api/v1/policies/999999",        "{\"code\":\"\"}", OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/preview", "/api/v1/policies/999999/preview", NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/publish", "/api/v1/policies/999999/publish", NULL, OFFICIALS, 0, 0},
+    {"POST",   "/api/v1/policies/{id}/withdraw", "/api/v1/policies/999999/withdraw", NULL, OFFICIALS, 0, 0},
+    {"GET",    "/api/v1/policies/{id}/versions", "/api/v1/policies/999999/versions", NULL, OFFICIALS, 0, 0},
 };
 /* clang-format on */
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
