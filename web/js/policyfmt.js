@@ -18,12 +18,11 @@ export function titleText(p) {
   return h('span', { lang: langOf(s) }, s);
 }
 
-// Whether the application window is open today (no window: open while valid).
+// Whether the application window is open today, as the library's open=1 filter means it: a window that
+// includes today, on a policy in force.
 export function isOpen(p) {
   const d = today();
-  const from = p.apply_from || p.valid_from;
-  const to = p.apply_to || p.valid_to;
-  return (!from || from <= d) && (!to || d <= to) && (p.status === 'published' || p.status === 'revised');
+  return !!p.apply_from && !!p.apply_to && p.apply_from <= d && d <= p.apply_to && (p.status === 'published' || p.status === 'revised');
 }
 
 // "2021-03-01 – 2025-10-31" or "—".
@@ -32,6 +31,8 @@ export function span(from, to) {
   return `${from || '…'} – ${to || '…'}`;
 }
 
+// "Open now" or "not open"; a 免申即享 policy has no application, so its mode instead.
 export function openBadge(p) {
+  if (p.mode === 'no_application') return h('span', { class: 'tag' }, modeLabel(p.mode));
   return isOpen(p) ? h('span', { class: 'tag ok-tag' }, t('policies.open_now')) : h('span', { class: 'tag' }, t('policies.closed'));
 }

@@ -16,7 +16,6 @@ function card(p) {
     h('h2', { class: 'h3' }, h('a', { href: `#/policy/${p.id}` }, titleText(p))),
     h('p', { class: 'meta' }, `${p.department || '—'} · ${p.doc_number || '—'}`),
     h('p', { class: 'row tags' }, h('span', { class: 'tag' }, categoryLabel(p.category)), openBadge(p),
-      p.mode === 'no_application' ? h('span', { class: 'tag' }, t('mode.no_application')) : null,
       p.status !== 'published' && p.status !== 'revised' ? h('span', { class: 'tag' }, statusLabel(p.status)) : null),
     localized(p.summary) ? h('p', {}, localized(p.summary)) : null,
     h('p', { class: 'muted' }, t('policies.window', { window: span(p.apply_from, p.apply_to) })));
@@ -40,7 +39,14 @@ export default {
   render({ signal }) {
     const official = hasRole('city_official', 'provincial_official');
     const q = h('input', { type: 'search', autocomplete: 'off' });
-    const department = h('input', { type: 'text', autocomplete: 'off' });
+    // The server filters on the exact department; the choices are those of the library (one request of up to
+    // 200 policies, the library's size for a province), so no one has to type a department's full name.
+    const department = select([], String, ['', t('policies.any')]);
+    api('GET', `/policies${qs({ limit: 200, status: official ? 'draft,preview,published,revised,withdrawn,expired' : '' })}`, undefined, { signal })
+      .then((res) => {
+        const names = [...new Set((res.items || []).map((p) => p.department).filter(Boolean))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+        department.append(...names.map((n) => h('option', { value: n }, n)));
+      }).catch(() => { /* the filter stays at "any"; the search itself reports errors */ });
     const category = select(CATEGORIES, categoryLabel, ['', t('policies.any')]);
     const city = select(cityCodes(), (c) => enumLabel('city', c), ['', t('policies.any')]);
     const open = h('input', { type: 'checkbox', id: 'f-open', name: 'open' });
@@ -52,7 +58,7 @@ export default {
     const msg = h('div', { id: 'library-msg', 'aria-live': 'polite' });
 
     const query = () => ({
-      q: q.value.trim(), department: department.value.trim(), category: category.value, city: city.value,
+      q: q.value.trim(), department: department.value, category: category.value, city: city.value,
       open: open.checked ? 1 : '', deadline_before: deadline.value, sort: sort.value, status: status ? status.value : '',
     });
     let current = null;
@@ -105,7 +111,7 @@ export default {
         status ? field('f-status', 'policy.status', status) : null,
         h('div', { class: 'check' }, open, h('label', { for: 'f-open' }, t('policies.open_only'))))));
     // Filters apply as they change; the keywords on submit (Enter).
-    for (const c of [category, city, open, deadline, sort, status]) if (c) c.addEventListener('change', search);
+    for (const c of [department, category, city, open, deadline, sort, status]) if (c) c.addEventListener('change', search);
 
     search();
     return h('section', { class: 'library' }, h('h1', {}, t('policies.title')), form,
