@@ -52,7 +52,7 @@ test('an official writes a policy, sees the live count, is refused on a failing 
   await page.locator('#chart-city canvas').waitFor();
   // A rule test that fails: our qualifying enterprise expected not eligible.
   await page.getByText('全文与规则测试').click();
-  const fixture = (expect) => JSON.stringify([{ name: 'a big manufacturer', enterprise: { industry: ent.industry, revenue: String(half * 2 + 1) }, expect }]);
+  const fixture = (expect) => JSON.stringify([{ name: 'a big manufacturer', enterprise: { city: ent.city, industry: ent.industry, revenue: String(half * 2 + 1) }, expect }]);
   await page.getByLabel('规则测试（JSON）').fill(fixture('not_eligible'));
   await check(page, 'polform-new');
   await page.getByRole('button', { name: '保存草稿' }).click();

@@ -18,7 +18,7 @@ function listView(id, signal, onChange) {
       const approve = g.status === 'generated' ? h('button', { type: 'button', id: 'approve-btn', onclick: async () => {
         approve.disabled = true;
         try {
-          await api('POST', `/grants/${id}/approve`, {}, { signal });
+          await api('POST', `/grants/${id}/approve`, undefined, { signal });
           note(msg, 'ok', t('grants.approved'));
           show();
           onChange();

@@ -41,7 +41,7 @@ function previewPanel(p, signal, onChange) {
     btn.disabled = true;
     note(out, 'muted', t('common.loading'));
     try {
-      const r = await api('POST', `/policies/${p.id}/preview`, {}, { signal });
+      const r = await api('POST', `/policies/${p.id}/preview`, undefined, { signal });
       out.replaceChildren(
         h('p', { class: 'big', id: 'preview-count' }, t('policy.preview_count', { count: fmt(r.eligible) })),
         h('p', { class: 'muted' }, t('editor.count_more', { near: fmt(r.near_miss), unknown: fmt(r.unknown) })),
@@ -68,8 +68,8 @@ function lifecyclePanel(p, signal, reload) {
   const publish = h('button', { type: 'button', id: 'publish-btn', onclick: async () => {
     publish.disabled = true;
     try {
-      if (p.status === 'draft') await api('POST', `/policies/${p.id}/preview`, {}, { signal });
-      const r = await api('POST', `/policies/${p.id}/publish`, {}, { signal });
+      if (p.status === 'draft') await api('POST', `/policies/${p.id}/preview`, undefined, { signal });
+      const r = await api('POST', `/policies/${p.id}/publish`, undefined, { signal });
       note(out, 'ok', t('policy.published', { recipients: fmt(r.recipients) }));
       reload();
     } catch (e) {
@@ -83,7 +83,7 @@ function lifecyclePanel(p, signal, reload) {
   } }, t('policy.publish'));
   const confirm = h('button', { type: 'button', class: 'danger', id: 'withdraw-confirm', hidden: true, onclick: async () => {
     try {
-      await api('POST', `/policies/${p.id}/withdraw`, {}, { signal });
+      await api('POST', `/policies/${p.id}/withdraw`, undefined, { signal });
       reload();
     } catch (e) {
       if (!isAbort(e)) note(out, 'error', errorText(e));
