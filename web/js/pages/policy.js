@@ -61,8 +61,10 @@ function previewPanel(p, signal, onChange) {
 }
 
 // Publish and withdraw. A refused publish shows the server's message: the failing rule tests, one per line.
-function lifecyclePanel(p, signal, reload) {
+// reload(flash) redraws the page with flash as this panel's message.
+function lifecyclePanel(p, signal, reload, flash) {
   const out = h('div', { id: 'publish-result', 'aria-live': 'polite' });
+  if (flash) note(out, 'ok', flash);
   const canPublish = ['draft', 'preview', 'published', 'revised'].includes(p.status);
   const canWithdraw = ['draft', 'preview', 'published', 'revised'].includes(p.status);
   const publish = h('button', { type: 'button', id: 'publish-btn', onclick: async () => {
@@ -70,8 +72,7 @@ function lifecyclePanel(p, signal, reload) {
     try {
       if (p.status === 'draft') await api('POST', `/policies/${p.id}/preview`, undefined, { signal });
       const r = await api('POST', `/policies/${p.id}/publish`, undefined, { signal });
-      note(out, 'ok', t('policy.published', { recipients: fmt(r.recipients) }));
-      reload();
+      reload(t('policy.published', { recipients: fmt(r.recipients) }));
     } catch (e) {
       if (isAbort(e)) return;
       const lines = String(e.message || '').split('\n').filter(Boolean);
@@ -84,7 +85,7 @@ function lifecyclePanel(p, signal, reload) {
   const confirm = h('button', { type: 'button', class: 'danger', id: 'withdraw-confirm', hidden: true, onclick: async () => {
     try {
       await api('POST', `/policies/${p.id}/withdraw`, undefined, { signal });
-      reload();
+      reload(t('policy.withdrawn'));
     } catch (e) {
       if (!isAbort(e)) note(out, 'error', errorText(e));
     }
@@ -127,7 +128,7 @@ export default {
     const id = params[0];
     const root = h('section', { class: 'policy-page' }, h('h1', {}, t('policy.page')), loading());
     const official = hasRole('city_official', 'provincial_official');
-    const show = async () => {
+    const show = async (flash = null) => {
       try {
         const p = await api('GET', `/policies/${id}`, undefined, { signal });
         const published = ['published', 'revised', 'withdrawn', 'expired'].includes(p.status);
@@ -138,7 +139,7 @@ export default {
           localized(p.summary) ? h('p', { class: 'lead' }, localized(p.summary)) : null,
           facts(p), sentences(p),
           p.full_text ? h('details', {}, h('summary', {}, t('policy.full_text')), h('div', { class: 'full-text' }, p.full_text)) : null,
-          official ? lifecyclePanel(p, signal, show) : null,
+          official ? lifecyclePanel(p, signal, show, flash) : null,
           official && (p.status === 'draft' || p.status === 'preview') ? previewPanel(p, signal, () => {}) : null,
           official && published ? funnelPanel(p, signal) : null);
         document.title = `${root.querySelector('h1').textContent} · ${t('app.name')}`;
