@@ -143,3 +143,23 @@ test('an enterprise reads its inbox on a phone', { skip }, async () => {
   await check(page, 'inbox-phone');
   await page.context().close();
 });
+
+test('an official revises the published policy: the revision is staged, then published', { skip }, async () => {
+  const page = await openPage(browser, server.url);
+  await loginOfficial(page, server.url);
+  await page.goto(policyUrl);
+  await page.locator('#funnel canvas').waitFor();
+  assert.equal(await page.locator('#publish-btn').isHidden(), true, 'nothing to publish while no revision is staged');
+  await page.getByRole('link', { name: '编辑', exact: true }).click();
+  await page.getByText('此政策已发布：保存后生成新版本，发布后生效。').waitFor();
+  await page.getByLabel('标题（中文）').fill('网页发布的设备更新奖励（2027年修订）');
+  await page.locator('#rule-ok').waitFor();
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.getByRole('button', { name: '发布修订（第 2 版）' }).click();
+  await page.locator('#publish-result').getByText(/^已发布/).waitFor();
+  await page.locator('#policy-facts').getByText('已修订').waitFor();
+  await page.getByRole('link', { name: '政策库', exact: true }).click();
+  await page.getByRole('link', { name: '网页发布的设备更新奖励（2027年修订）' }).waitFor();
+  await check(page, 'library-revised');
+  await page.context().close();
+});

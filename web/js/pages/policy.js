@@ -65,7 +65,8 @@ function previewPanel(p, signal, onChange) {
 function lifecyclePanel(p, signal, reload, flash) {
   const out = h('div', { id: 'publish-result', 'aria-live': 'polite' });
   if (flash) note(out, 'ok', flash);
-  const canPublish = ['draft', 'preview', 'published', 'revised'].includes(p.status);
+  // A published policy is published again only to put a staged revision (an unpublished version) in force.
+  const canPublish = ['draft', 'preview'].includes(p.status);
   const canWithdraw = ['draft', 'preview', 'published', 'revised'].includes(p.status);
   const publish = h('button', { type: 'button', id: 'publish-btn', onclick: async () => {
     publish.disabled = true;
@@ -92,10 +93,19 @@ function lifecyclePanel(p, signal, reload, flash) {
   } }, t('policy.withdraw_confirm'));
   const withdraw = h('button', { type: 'button', class: 'secondary', id: 'withdraw-btn', onclick: () => { confirm.hidden = false; confirm.focus(); } },
     t('policy.withdraw'));
+  publish.hidden = !canPublish;
+  if (!canPublish && ['published', 'revised'].includes(p.status)) {
+    api('GET', `/policies/${p.id}/versions`, undefined, { signal }).then((res) => {
+      const staged = (res.items || []).filter((v) => !v.published).pop();
+      if (!staged) return;
+      publish.textContent = t('policy.publish_revision', { version: staged.version });
+      publish.hidden = false;
+    }).catch((e) => { if (!isAbort(e)) note(out, 'error', errorText(e)); });
+  }
   return h('section', { class: 'panel', 'aria-labelledby': 'life-h' }, h('h2', { id: 'life-h' }, t('policy.lifecycle')),
     h('div', { class: 'row' },
       ['draft', 'preview', 'published', 'revised'].includes(p.status) ? h('a', { class: 'button-link', href: `#/policy/${p.id}/edit` }, t('policy.edit')) : null,
-      canPublish ? publish : null, canWithdraw ? withdraw : null, confirm,
+      publish, canWithdraw ? withdraw : null, confirm,
       p.mode === 'no_application' && p.status !== 'draft' && p.status !== 'preview' ? h('a', { class: 'button-link', href: `#/grants/${p.id}` }, t('policy.grants')) : null),
     out);
 }
