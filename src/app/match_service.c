@@ -411,14 +411,28 @@ int tu_match_svc_count(tu_match_svc *m, const json_t *logic, uint32_t city, json
 
 /* ---- one enterprise's policies ---- */
 
-json_t *tu_explain_lines(const json_t *explanation, const char *lang) {
-    char *s = tu_explain_sentences(explanation, lang);
+/* The lines of s as a JSON array; frees s. */
+static json_t *lines_of(char *s) {
     json_t *a = json_array();
     for (char *line = s, *nl; line && *line; line = nl ? nl + 1 : line + strlen(line)) {
         nl = strchr(line, '\n');
         json_array_append_new(a, json_stringn(line, nl ? (size_t)(nl - line) : strlen(line)));
     }
     tu_free(s);
+    return a;
+}
+
+json_t *tu_explain_lines(const json_t *explanation, const char *lang) {
+    return lines_of(tu_explain_sentences(explanation, lang));
+}
+
+json_t *tu_rule_lines(const json_t *logic, const char *lang) {
+    tu_rule *rule = NULL;
+    tu_ent e;
+    tu_ent_init(&e);
+    json_t *x = tu_rule_from_json(logic, &rule, NULL) ? NULL : tu_rule_explain(rule, &e, NULL, NULL);
+    json_t *a = lines_of(x ? tu_explain_rule_sentences(x, lang) : NULL);
+    json_decref(x), tu_rule_free(rule);
     return a;
 }
 

@@ -91,5 +91,8 @@ size_t tu_match_svc_drain(tu_match_svc *m, tu_match_delta_fn fn, void *ctx);
 
 /* Explanation sentences of rules/explain.h as a JSON array of lines (new reference). */
 json_t *tu_explain_lines(const json_t *explanation, const char *lang);
+/* What rule `logic` asks as a JSON array of lines in lang (rules/explain.h tu_explain_rule_sentences); an empty
+ * array when the rule does not compile. New reference. */
+json_t *tu_rule_lines(const json_t *logic, const char *lang);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/campaign.h"
+#include "app/match_service.h"
 #include "app/policy.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -22,10 +23,13 @@ static const char help[] =
     "                                 print the policy as its JSON file (the latest version by default)\n"
     "  list [--status S]              one line per policy: id, code, status, version, category, title\n"
     "  preview POLICY                 draft -> preview (impact preview)\n"
-    "  publish POLICY --recipients-from FILE [--previous-from FILE]\n"
+    "  publish POLICY [--recipients-from FILE [--previous-from FILE]]\n"
     "                                 publish (or publish the staged revision): refused while a rule test\n"
-    "                                 fails; records the eligible set (FILE: ids one a line, or a roaring\n"
-    "                                 bitmap) as one push campaign in the same transaction\n"
+    "                                 fails; records the eligible set as one push campaign in the same\n"
+    "                                 transaction. The set is computed by the match engine over every\n"
+    "                                 enterprise of the database (for a revision also the previous version's,\n"
+    "                                 for the gained / lost campaigns), or read from FILE (enterprise ids\n"
+    "                                 one a line, or a roaring bitmap)\n"
     "  withdraw POLICY | expire POLICY\n"
     "\n"
     "POLICY is a numeric id or a policy code. Options: --db PATH (default $TECHUP_DB or var/techup.db).\n";
@@ -102,9 +106,23 @@ static int print_row(void *ctx, const tu_policy_head *h, const tu_policy_version
     return 0;
 }
 
+/* Publishes with the eligible set of the match engine, built over the whole database. */
+static int publish_matched(tu_store *s, int64_t id, tu_err *err) {
+    tu_match_svc *m = NULL;
+    int64_t cid = 0;
+    uint64_t n = 0;
+    int rc = tu_match_svc_open(s, NULL, &m, err);
+    if (!rc) rc = tu_match_svc_publish(m, s, id, &cid, &n, err);
+    tu_match_svc_close(m);
+    if (rc) return tu_cli_fail("policy", err);
+    printf("campaign %lld: %llu recipients\n", (long long)cid, (unsigned long long)n);
+    return TU_EXIT_OK;
+}
+
 static int act_publish(tu_store *s, const opts *o, int64_t id, tu_err *err) {
-    if (!o->recipients)
-        return tu_cli_usage_error("policy", "publish needs --recipients-from FILE (the eligible set)");
+    if (o->previous && !o->recipients)
+        return tu_cli_usage_error("policy", "--previous-from goes with --recipients-from");
+    if (!o->recipients) return publish_matched(s, id, err);
     roaring_bitmap_t *set = NULL, *prev = NULL;
     int64_t cid = 0;
     int rc = tu_push_idset_read(o->recipients, &set, err);

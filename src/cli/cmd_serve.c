@@ -20,8 +20,8 @@ static const char help[] =
     "  --web DIR           static files (default $TECHUP_WEB or ./web when present)\n"
     "  --threads N         worker threads (default $TECHUP_THREADS or the number of cores)\n"
     "  --no-web            serve no static files\n"
-    "  --policies FILE     active policies, JSON [{\"id\":N,\"title\":\"...\",\"rule\":JsonLogic}] (default\n"
-    "                      $TECHUP_POLICIES; policies are not in the store yet)\n"
+    "  --policies FILE     serve these policies, JSON [{\"id\":N,\"title\":\"...\",\"rule\":JsonLogic}], instead of\n"
+    "                      the published policies of the database (default $TECHUP_POLICIES; for tests)\n"
     "\n"
     "Other settings come from the environment; see docs/configuration.md. SIGTERM or SIGINT stops the server\n"
     "after the requests in flight have finished (up to 10 s).\n";

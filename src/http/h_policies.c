@@ -228,30 +228,6 @@ int tu_h_policies_list(tu_req *r, tu_err *err) {
 
 /* ---- one policy ---- */
 
-/* The rule as plain sentences: the explanation against a record that has no data, without the outcome marks. */
-static json_t *rule_sentences(const json_t *logic, const char *lang) {
-    tu_rule *rule = NULL;
-    tu_ent e;
-    tu_ent_init(&e);
-    json_t *x = tu_rule_from_json(logic, &rule, NULL) ? NULL : tu_rule_explain(rule, &e, NULL, NULL);
-    json_t *lines = x ? tu_explain_lines(x, lang) : json_array(), *out = json_array();
-    size_t i;
-    json_t *l;
-    json_array_foreach(lines, i, l) {
-        const char *s = json_string_value(l);
-        while (*s == ' ') s++;
-        if (strncmp(s, "?", 1) == 0) s++;
-        while (*s == ' ') s++;
-        const char *colon = strstr(s, "无法判断：");
-        if (colon == s) s += strlen("无法判断：");
-        if (strncmp(s, "cannot tell: ", 13) == 0) s += 13;
-        if (strncmp(s, "结论", 6) == 0 || strncmp(s, "Result", 6) == 0 || !*s) continue;
-        json_array_append_new(out, json_string(s));
-    }
-    json_decref(lines), json_decref(x), tu_rule_free(rule);
-    return out;
-}
-
 /* Which version a caller sees: officials the latest (a pending revision included), others the version in force
  * today, else the latest published one. */
 static int visible_version(tu_req *r, int64_t id, int *version, tu_err *err) {
@@ -283,8 +259,8 @@ int tu_h_policy_get(tu_req *r, tu_err *err) {
     json_t *logic = tu_match_policy_rule(doc, err);
     char *text = logic ? tu_rule_text_print(logic, NULL) : NULL;
     if (!json_object_get(doc, "rule_text")) json_object_set_new(doc, "rule_text", text ? json_string(text) : json_null());
-    json_object_set_new(doc, "rule_sentences", logic ? json_pack("{s:o,s:o}", "zh", rule_sentences(logic, "zh"), "en",
-                                                                 rule_sentences(logic, "en"))
+    json_object_set_new(doc, "rule_sentences", logic ? json_pack("{s:o,s:o}", "zh", tu_rule_lines(logic, "zh"), "en",
+                                                                 tu_rule_lines(logic, "en"))
                                                      : json_null());
     tu_free(text), json_decref(logic);
     return tu_reply_json(r, 200, doc);

@@ -284,21 +284,71 @@ static void leaf_sentence(words *w, const json_t *nd, const char *oc) {
     }
 }
 
+/* "满足以下全部条件：" / "all of:" and a newline, for an all / any / not group. */
+static void group_header(words *w, const char *kind) {
+    int any = strcmp(kind, "any") == 0, no = strcmp(kind, "not") == 0;
+    tu__buf_str(w->b, w->zh ? (any ? "满足以下任一条件：" : no ? "不满足以下条件：" : "满足以下全部条件：")
+                            : (any ? "at least one of:" : no ? "not:" : "all of:"));
+    tu__buf_str(w->b, "\n");
+}
+
 static void node_sentences(words *w, const json_t *nd, int indent) {
     const char *oc = json_string_value(json_object_get(nd, "outcome")), *kind = json_string_value(json_object_get(nd, "kind"));
     if (!oc || !kind) return;
     tu__buf_printf(w->b, "%*s%s ", indent, "", strcmp(oc, "met") == 0 ? "✓" : strcmp(oc, "unknown") == 0 ? "?" : "✗");
     const json_t *kids = json_object_get(nd, "children");
     if (kids) {
-        int any = strcmp(kind, "any") == 0, no = strcmp(kind, "not") == 0;
-        tu__buf_str(w->b, w->zh ? (any ? "满足以下任一条件：" : no ? "不满足以下条件：" : "满足以下全部条件：")
-                                : (any ? "at least one of:" : no ? "not:" : "all of:"));
-        tu__buf_str(w->b, "\n");
+        group_header(w, kind);
         for (size_t i = 0; i < json_array_size(kids); i++) node_sentences(w, json_array_get(kids, i), indent + 2);
         return;
     }
     leaf_sentence(w, nd, oc);
     tu__buf_str(w->b, "\n");
+}
+
+/* "研发投入占比 ≥ 4%" — what a leaf condition asks, whatever any enterprise's value. */
+static void leaf_rule(words *w, const json_t *nd) {
+    const tu_attr *a = node_attr(nd);
+    const char *kind = json_string_value(json_object_get(nd, "kind")), *op = json_string_value(json_object_get(nd, "op"));
+    const json_t *th = json_object_get(nd, "threshold");
+    if (!a || !kind || strcmp(kind, "other") == 0) {
+        const char *t = json_string_value(json_object_get(nd, "text"));
+        tu__buf_str(w->b, t ? t : "?");
+    } else if (strcmp(kind, "has_tag") == 0) {
+        tu__buf_str(w->b, w->zh ? "具有资质：" : "holds the qualification ");
+        value(w, a, th);
+    } else if (strcmp(kind, "between") == 0) {
+        tu__buf_printf(w->b, "%s %s ", label(w, a), w->zh ? "介于" : "is between");
+        value(w, a, json_array_get(th, 0));
+        tu__buf_str(w->b, w->zh ? " 与 " : " and ");
+        value(w, a, json_array_get(th, 1));
+        if (w->zh) tu__buf_str(w->b, " 之间");
+    } else {
+        const char *rel_text = strcmp(kind, "in_list") == 0 ? (w->zh ? "属于" : "is one of") : rel_word(w, op ? op : "?");
+        tu__buf_printf(w->b, "%s %s ", label(w, a), rel_text);
+        value(w, a, th);
+    }
+}
+
+static void rule_sentences(words *w, const json_t *nd, int indent) {
+    const char *kind = json_string_value(json_object_get(nd, "kind"));
+    const json_t *kids = json_object_get(nd, "children");
+    tu__buf_printf(w->b, "%*s", indent, "");
+    if (kids && kind) {
+        group_header(w, kind);
+        for (size_t i = 0; i < json_array_size(kids); i++) rule_sentences(w, json_array_get(kids, i), indent + 2);
+        return;
+    }
+    leaf_rule(w, nd);
+    tu__buf_str(w->b, "\n");
+}
+
+char *tu_explain_rule_sentences(const json_t *x, const char *lang) {
+    tu__buf b = {0};
+    words w = {lang && strncmp(lang, "zh", 2) == 0, &b};
+    const json_t *conds = json_object_get(x, "conditions");
+    for (size_t i = 0; i < json_array_size(conds); i++) rule_sentences(&w, json_array_get(conds, i), 0);
+    return tu__buf_take(&b);
 }
 
 /* "只需 研发投入占比 ≥ 4%（当前 3.1%）" / "R&D ratio were at least 4 % (now 3.1 %)" */

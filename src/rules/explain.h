@@ -30,4 +30,9 @@ json_t *tu_rule_explain(const tu_rule *r, const tu_ent *e, const tu_explain_opts
  * units ("✗ 研发投入占比 3.1% < 4%" / "✗ R&D ratio 3.1 % is below 4 %"). tu_malloc'd; NULL on ENOMEM. */
 char *tu_explain_sentences(const json_t *explanation, const char *lang);
 
+/* What the rule of an explanation asks, one condition a line without outcomes or values ("研发投入占比 ≥ 4%" /
+ * "R&D ratio is at least 4 %"; groups as "满足以下全部条件：" with their conditions indented). The explanation may
+ * be of any enterprise (an empty record will do). tu_malloc'd; NULL on ENOMEM. */
+char *tu_explain_rule_sentences(const json_t *explanation, const char *lang);
+
 #endif

@@ -1,5 +1,6 @@
 /* Tests of src/app/match_service.c: counts and breakdowns over the index built from the store, the same counts
- * restricted to a city, the change hook keeping the index current, and one enterprise's policies from a file. */
+ * restricted to a city, the change hook keeping the index current, one enterprise's policies from a file, and the
+ * active policies of the store (publish with the engine's eligible set in store ids, deltas, withdraw). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include "app/enterprises.h"
 #include "app/match_service.h"
+#include "app/policy.h"
 #include "core/codes.h"
 #include "tmpdir.h"
 
@@ -136,11 +138,92 @@ static void test_policies_of_one(void **state) {
     json_decref(out);
 }
 
+typedef struct drained {
+    int n;
+    int64_t ent, gained;
+} drained;
+
+static void on_delta(void *ctx, const tu_match_delta *d) {
+    drained *x = ctx;
+    x->n++, x->ent = d->ent_id, x->gained = d->ngained == 1 ? d->gained[0] : -1;
+}
+
+/* Policies from the store: only published ones are active; publishing computes the eligible set in store ids
+ * (the id space of push campaigns); a change queues the delta; withdrawing takes the policy out again. */
+static void test_store_policies(void **state) {
+    (void)state;
+    tu_err err = {0};
+    tu_match_svc_close(m); /* a service over the store's policies instead of the file's */
+    m = NULL;
+    const char *rule_text = "{\">=\":[{\"var\":\"revenue\"},3500]}";
+    json_error_t je;
+    json_t *doc = json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:o,s:s}", "code", "rev-3500", "title", "zh", "营收奖励",
+                            "en", "Revenue reward", "department", "省工信厅", "doc_number", "粤1号", "category", "other",
+                            "valid_from", "2020-01-01", "rule", json_loads(rule_text, 0, &je), "mode", "apply");
+    int64_t id;
+    assert_int_equal(tu_app_policy_add(s, doc, &id, &err), TU_OK);
+    json_decref(doc);
+    assert_int_equal(tu_app_policy_preview(s, id, &err), TU_OK);
+    assert_int_equal(tu_match_svc_open(s, NULL, &m, &err), TU_OK);
+    tu_match_svc_stats st;
+    tu_match_svc_stats_get(m, &st);
+    assert_int_equal(st.policies, 0); /* a preview is not active */
+
+    json_t *c = count(rule_text, 0);
+    int64_t cid = 0;
+    uint64_t n = 0;
+    assert_int_equal(tu_match_svc_publish(m, s, id, &cid, &n, &err), TU_OK);
+    assert_true(cid > 0);
+    assert_int_equal(n, num(c, "eligible"));
+    json_decref(c);
+    tu_match_svc_stats_get(m, &st);
+    assert_int_equal(st.policies, 1);
+
+    /* store ids: enterprise 39 (revenue 3900) is in the set under its store id, enterprise 1 is not */
+    json_t *rule = json_loads(rule_text, 0, &je);
+    roaring_bitmap_t *b = NULL;
+    assert_int_equal(tu_match_svc_eligible(m, rule, &b, &err), TU_OK);
+    json_decref(rule);
+    tu_ent e;
+    int64_t sid39, sid1;
+    make(39, &e);
+    assert_int_equal(tu_store_ent_get_by_uscc(s, e.uscc, &sid39, &e, NULL, &err), TU_OK);
+    make(1, &e);
+    assert_int_equal(tu_store_ent_get_by_uscc(s, e.uscc, &sid1, &e, NULL, &err), TU_OK);
+    assert_true(roaring_bitmap_contains(b, (uint32_t)sid39));
+    assert_false(roaring_bitmap_contains(b, (uint32_t)sid1));
+    assert_false(roaring_bitmap_contains(b, 0)); /* index id 0 would be store id 0: no such enterprise */
+    roaring_bitmap_free(b);
+
+    /* a change makes enterprise 1 eligible: one delta, in store ids */
+    tu_match_svc_drain(m, NULL, NULL);
+    tu_principal p = {0};
+    p.role = TU_ROLE_PROVINCIAL_OFFICIAL;
+    snprintf(p.username, sizeof p.username, "prov");
+    tu_actor a = {1, "prov", NULL};
+    int changed;
+    json_t *v = json_pack("{s:s}", "revenue", "5000");
+    int rc = tu_app_ent_patch(s, &p, &a, e.uscc, v, 0, NULL, &changed, &err);
+    if (rc) fail_msg("patch: %s", err.msg);
+    json_decref(v);
+    drained x = {0, 0, 0};
+    assert_int_equal(tu_match_svc_drain(m, on_delta, &x), 1);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.ent, sid1);
+    assert_int_equal(x.gained, id);
+
+    assert_int_equal(tu_app_policy_withdraw(s, id, &err), TU_OK);
+    assert_int_equal(tu_match_svc_reload(m, s, &err), TU_OK);
+    tu_match_svc_stats_get(m, &st);
+    assert_int_equal(st.policies, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_and_city),
         cmocka_unit_test(test_change_hook_updates_index),
         cmocka_unit_test(test_policies_of_one),
+        cmocka_unit_test(test_store_policies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

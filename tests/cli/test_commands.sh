@@ -68,5 +68,20 @@ stderr_has "--strict: nothing imported"
 expect 0 "$bin" export --db "$tmp/s.db" --out "$tmp/s.csv"
 [ "$(wc -l <"$tmp/s.csv")" -eq 1 ] || fail "--strict left rows behind"
 
+# policy publish without --recipients-from: the match engine computes the eligible set over the database; the
+# recipients equal `techup match` on the same rule; the revision records gained / lost campaigns
+data="$(cd "$(dirname "${BASH_SOURCE[0]}")/../app/data" && pwd)"
+rule=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["rule"]))' "$data/equipment-2021.json")
+want=$("$bin" match --db "$tmp/a.db" "$rule" 2>/dev/null | sed -n 's/^matched \([0-9][0-9]*\) of .*/\1/p' | head -1)
+expect 0 "$bin" policy add --db "$tmp/a.db" "$data/equipment-2021.json"
+expect 0 "$bin" policy preview --db "$tmp/a.db" gd-equipment-reward
+expect 0 "$bin" policy publish --db "$tmp/a.db" gd-equipment-reward
+grep -q "recipients" "$tmp/out" || fail "policy publish printed no recipients: $(cat "$tmp/out")"
+got=$(sed -n 's/^campaign [0-9]*: \([0-9]*\) recipients$/\1/p' "$tmp/out")
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "policy publish: $got recipients, techup match says '$want'"
+expect 2 "$bin" policy publish --db "$tmp/a.db" gd-equipment-reward --previous-from "$tmp/a.csv"
+expect 1 "$bin" policy publish --db "$tmp/a.db" gd-equipment-reward
+stderr_has "already published"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
 echo "all command checks passed" >&2

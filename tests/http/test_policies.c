@@ -148,6 +148,13 @@ static size_t list(const char *query, const char *token, char *codes, size_t n, 
     return count;
 }
 
+/* The server's database and its campaigns, read directly (the inbox routes are not this file's). */
+static void open_inbox(tu_store **s, tu_inbox **ib) {
+    tu_err err = {0};
+    assert_int_equal(tu_store_open(srv.db, 0, s, &err), TU_OK);
+    assert_int_equal(tu_inbox_open(*s, ib, &err), TU_OK);
+}
+
 static const char equipment_rule[] =
     "{\"and\":[{\"==\":[{\"var\":\"industry_section\"},\"C\"]},{\"in\":[\"above_scale\",{\"var\":\"tags\"}]}]}";
 
@@ -188,8 +195,7 @@ static void test_publish_search_and_inbox(void **state) {
     tu_store *s = NULL;
     tu_inbox *ib = NULL;
     tu_err err = {0};
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     for (int i = 0; i < N_ENT; i++) {
         char u[19];
         int64_t sid;
@@ -266,8 +272,27 @@ static void test_publish_refused_while_a_rule_test_fails(void **state) {
     assert_int_equal(th_req(&srv, "GET", path, prov, NULL, NULL, &r), 200);
     assert_string_equal(json_string_value(json_object_get(r.json, "status")), "preview");
     th_resp_free(&r);
-    /* a province-wide policy is not a city official's to publish */
+    /* a province-wide policy is not a city official's to publish; one of its own city is */
     assert_int_equal(post_policy(id, "publish", city, &r), 403);
+    th_resp_free(&r);
+    pol own = {"sz-only", "深圳市专项扶持", "深圳。", "深圳市工业和信息化局", "other", "{\">=\":[{\"var\":\"revenue\"},3016]}", NULL, NULL};
+    char *body = policy_doc(&own);
+    json_error_t je;
+    json_t *d = json_loads(body, 0, &je);
+    free(body);
+    json_object_set_new(d, "cities", json_pack("[s]", "440300"));
+    body = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    assert_int_equal(th_req(&srv, "POST", "/api/v1/policies", city, body, NULL, &r), 201);
+    free(body);
+    long long sid = json_integer_value(json_object_get(r.json, "id"));
+    th_resp_free(&r);
+    assert_int_equal(post_policy(sid, "preview", city, &r), 200);
+    th_resp_free(&r);
+    assert_int_equal(post_policy(sid, "publish", city, &r), 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "recipients")), 2); /* revenue 3016, 3017 */
+    th_resp_free(&r);
+    assert_int_equal(post_policy(sid, "withdraw", city, &r), 200);
     th_resp_free(&r);
 }
 
@@ -292,6 +317,17 @@ static void test_filters_sort_paging_withdraw(void **state) {
     /* deadline order: soonest first, no window last */
     list("?sort=deadline&q=%E8%B4%B4%E6%81%AF", NULL, codes, sizeof codes, NULL, 0); /* 贴息 */
     assert_string_equal(codes, "lib-loan-b,lib-loan-a,");
+    char dl_cursor[512], dl_query[700];
+    assert_int_equal(list("?sort=deadline&category=loan_interest&limit=1", NULL, codes, sizeof codes, dl_cursor, sizeof dl_cursor), 1);
+    assert_string_equal(codes, "lib-loan-b,");
+    th_resp bad; /* a deadline cursor is refused by the other sort */
+    snprintf(dl_query, sizeof dl_query, "/api/v1/policies?sort=published&cursor=%s", dl_cursor);
+    assert_int_equal(th_req(&srv, "GET", dl_query, NULL, NULL, NULL, &bad), 400);
+    th_resp_free(&bad);
+    snprintf(dl_query, sizeof dl_query, "?sort=deadline&category=loan_interest&limit=1&cursor=%s", dl_cursor);
+    assert_int_equal(list(dl_query, NULL, codes, sizeof codes, dl_cursor, sizeof dl_cursor), 1);
+    assert_string_equal(codes, "lib-loan-a,");
+    assert_string_equal(dl_cursor, ""); /* the last page */
     /* paging: every published policy exactly once, newest first */
     char all[1024] = "", cursor[512] = "", query[700];
     size_t total = 0, pages = 0;
@@ -340,8 +376,7 @@ static int inbox_items(int i, long long policy, const char *kind) {
     int64_t sid;
     tu_ent e;
     uscc_of(i, u);
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     assert_int_equal(tu_store_ent_get_by_uscc(s, u, &sid, &e, NULL, &err), TU_OK);
     tu_inbox_entry *all = NULL;
     size_t n = 0;
@@ -407,9 +442,7 @@ static void test_revision_gains_and_losses(void **state) {
     th_resp_free(&r);
     tu_store *s = NULL;
     tu_inbox *ib = NULL;
-    tu_err err = {0};
-    assert_int_equal(tu_store_open(srv.db, 0, &s, &err), TU_OK);
-    assert_int_equal(tu_inbox_open(s, &ib, &err), TU_OK);
+    open_inbox(&s, &ib);
     int seen = 0;
     for (size_t i = 0; i < tu_inbox_campaign_count(ib); i++) {
         tu_campaign c;

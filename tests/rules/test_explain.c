@@ -121,12 +121,28 @@ static void test_shapes(void **state) {
     json_decref(x);
 }
 
+/* The rule in words, the same whatever the enterprise: no outcome marks, no values. */
+static void test_rule_sentences(void **state) {
+    (void)state;
+    json_t *x = explain(POLICY, "{\"city\":\"440300\",\"rd_ratio\":\"3.1\"}", 1, NULL);
+    char *zh = tu_explain_rule_sentences(x, "zh"), *en = tu_explain_rule_sentences(x, "en");
+    assert_non_null(zh);
+    assert_non_null(en);
+    if (!strstr(zh, "研发投入占比 ≥ 4%\n") || !strstr(zh, "具有资质：专精特新中小企业\n") ||
+        !strstr(zh, "满足以下任一条件：\n  ") || strstr(zh, "3.1") || strstr(zh, "✗"))
+        fail_msg("zh:\n%s", zh);
+    if (!strstr(en, "R&D ratio is at least 4 %\n") || strstr(en, "3.1")) fail_msg("en:\n%s", en);
+    tu_free(zh), tu_free(en);
+    json_decref(x);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_near_miss_on_rd_ratio),
         cmocka_unit_test(test_missing_data),
         cmocka_unit_test(test_k),
         cmocka_unit_test(test_shapes),
+        cmocka_unit_test(test_rule_sentences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
