@@ -2,10 +2,12 @@
  * of items written in one transaction; prior approved grants are read once per generation. */
 #include "app/grant.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "app/audit.h"
 #include "app/campaign.h"
 #include "app/policy.h"
 #include "core/alloc.h"
@@ -144,8 +146,25 @@ static int generate_tx(tu_store *s, int64_t policy_id, const tu_policy_version *
     return rc;
 }
 
-int tu_app_grant_generate(tu_store *s, int64_t policy_id, const char *date, const roaring_bitmap_t *eligible,
-                          tu_benefit_fn fn, void *ctx, int64_t *list_id, tu_err *err) {
+/* The audit row of a list: its state after the write (before = NULL for a new list). */
+static int audit_list(tu_store *s, const tu_actor *a, const char *action, int64_t list_id, const char *before,
+                      tu_err *err) {
+    tu_grant_list gl;
+    int rc = tu_store_grant_list_get(s, list_id, &gl, err);
+    if (rc) return rc;
+    char target[48];
+    snprintf(target, sizeof target, "grant_list:%lld", (long long)list_id);
+    json_t *jb = before ? json_pack("{s:I,s:s}", "id", (json_int_t)list_id, "status", before) : NULL;
+    json_t *ja = json_pack("{s:I,s:I,s:i,s:s,s:s}", "id", (json_int_t)list_id, "policy_id", (json_int_t)gl.policy_id,
+                           "version", gl.version, "status", gl.status, "reviewed_by", gl.reviewed_by);
+    rc = ja && (jb || !before) ? tu_audit_record(s, a, action, target, jb, ja, err) : TU_ENOMEM;
+    json_decref(jb), json_decref(ja);
+    return rc;
+}
+
+int tu_app_grant_generate(tu_store *s, const tu_actor *a, int64_t policy_id, const char *date,
+                          const roaring_bitmap_t *eligible, tu_benefit_fn fn, void *ctx, int64_t *list_id,
+                          tu_err *err) {
     tu_policy_version v;
     json_t *doc = NULL;
     int rc = tu_app_policy_as_of(s, policy_id, date, &v, &doc, err);
@@ -154,6 +173,7 @@ int tu_app_grant_generate(tu_store *s, int64_t policy_id, const char *date, cons
     if (!rc) rc = tu_store_begin(s, err);
     if (!rc) {
         rc = generate_tx(s, policy_id, &v, doc, eligible, fn, ctx, list_id, err);
+        if (!rc) rc = audit_list(s, a, "grant.generate", *list_id, NULL, err);
         if (!rc) rc = tu_store_commit(s, err);
         else tu_store_rollback(s);
     }
@@ -162,10 +182,11 @@ int tu_app_grant_generate(tu_store *s, int64_t policy_id, const char *date, cons
     return rc;
 }
 
-int tu_app_grant_review(tu_store *s, int64_t list_id, int approve, const char *official, tu_err *err) {
-    if (!official || !*official) return tu_err_set(err, TU_EINVAL, "a review names the official");
+int tu_app_grant_review(tu_store *s, const tu_actor *a, int64_t list_id, int approve, tu_err *err) {
+    if (!a || !a->name || !*a->name) return tu_err_set(err, TU_EINVAL, "a review names the official");
     int rc = tu_store_begin(s, err);
-    if (!rc) rc = tu_store_grant_list_review(s, list_id, approve ? "approved" : "rejected", official, err);
+    if (!rc) rc = tu_store_grant_list_review(s, list_id, approve ? "approved" : "rejected", a->name, err);
+    if (!rc) rc = audit_list(s, a, approve ? "grant.approve" : "grant.reject", list_id, "generated", err);
     if (!rc) return tu_store_commit(s, err);
     tu_store_rollback(s);
     return rc;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/accounts.h"
 #include "store/push.h"
 #include "store/store.h"
 
@@ -27,12 +28,15 @@ typedef int (*tu_benefit_fn)(void *ctx, const json_t *doc, uint32_t ent, int64_t
  * record of the registry; ctx is the tu_store. TU_EEVAL when the formula needs data the enterprise lacks. */
 int tu_app_grant_formula_benefit(void *ctx, const json_t *doc, uint32_t ent, int64_t *fen, tu_err *err);
 
-/* Generates a list for the version of policy_id in force on date, over the eligible set. Refused (TU_ESTATE) when
- * the policy is not a no_application policy in force. Own transaction; *list_id receives the list. */
-int tu_app_grant_generate(tu_store *s, int64_t policy_id, const char *date, const roaring_bitmap_t *eligible,
-                          tu_benefit_fn fn, void *ctx, int64_t *list_id, tu_err *err);
-/* generated -> approved (approve != 0) or rejected, by `official`. TU_ESTATE when already reviewed. */
-int tu_app_grant_review(tu_store *s, int64_t list_id, int approve, const char *official, tu_err *err);
+/* Generates a list for the version of policy_id in force on date, over the eligible set, as `a` (audited:
+ * "grant.generate"). Refused (TU_ESTATE) when the policy is not a no_application policy in force. Own
+ * transaction; *list_id receives the list. */
+int tu_app_grant_generate(tu_store *s, const tu_actor *a, int64_t policy_id, const char *date,
+                          const roaring_bitmap_t *eligible, tu_benefit_fn fn, void *ctx, int64_t *list_id,
+                          tu_err *err);
+/* generated -> approved (approve != 0) or rejected, by the official a->name, audited ("grant.approve" /
+ * "grant.reject") in the same transaction. TU_ESTATE when already reviewed. */
+int tu_app_grant_review(tu_store *s, const tu_actor *a, int64_t list_id, int approve, tu_err *err);
 /* CSV (RFC 4180, header row): list,policy,version,enterprise,uscc,benefit_yuan,benefit_fen,excluded (uscc from the
  * registry, empty when the enterprise is not there). */
 int tu_app_grant_export_csv(tu_store *s, int64_t list_id, FILE *out, tu_err *err);

@@ -36,6 +36,9 @@ static int flat_benefit(void *ctx, const json_t *doc, uint32_t ent, int64_t *fen
     return TU_OK;
 }
 
+/* Who the audit trail names for a generation from the command line. */
+static const tu_actor cli_actor = {0, "cli", NULL};
+
 static int act_generate(tu_store *s, const opts *o, tu_err *err) {
     int64_t id, fen = 0, list;
     if (!o->recipients || (o->benefit && (tu_int_parse(o->benefit, strlen(o->benefit), &fen, NULL) || fen < 0)))
@@ -46,7 +49,7 @@ static int act_generate(tu_store *s, const opts *o, tu_err *err) {
     int rc = tu_app_policy_lookup(s, o->pos[1], &id, err);
     if (!rc) rc = tu_push_idset_read(o->recipients, &set, err);
     if (!rc)
-        rc = tu_app_grant_generate(s, id, o->as_of ? o->as_of : today, set,
+        rc = tu_app_grant_generate(s, &cli_actor, id, o->as_of ? o->as_of : today, set,
                                    o->benefit ? flat_benefit : tu_app_grant_formula_benefit, o->benefit ? (void *)&fen : s,
                                    &list, err);
     tu_bitmap_free(set);
@@ -77,7 +80,8 @@ static int dispatch(tu_store *s, const opts *o, tu_err *err) {
     if (strcmp(o->pos[0], "export") == 0) return act_export(s, o, list, err);
     if (strcmp(o->pos[0], "review") != 0) return tu_cli_usage_error("grant", "unknown action '%s'", o->pos[0]);
     if (o->approve == o->reject || !o->by) return tu_cli_usage_error("grant", "review needs --approve or --reject, and --by");
-    return tu_app_grant_review(s, list, o->approve, o->by, err) ? tu_cli_fail("grant", err) : TU_EXIT_OK;
+    tu_actor by = {0, o->by, NULL};
+    return tu_app_grant_review(s, &by, list, o->approve, err) ? tu_cli_fail("grant", err) : TU_EXIT_OK;
 }
 
 TU_CMD(grant) {

@@ -48,7 +48,7 @@ int tu_h_grants_list(tu_req *r, tu_err *err) {
         json_decref(c.items);
         return rc;
     }
-    return tu_reply_json(r, 200, json_pack("{s:o}", "items", c.items));
+    return tu_reply_json(r, 200, json_pack("{s:o,s:n}", "items", c.items, "next_cursor")); /* one page: few per policy */
 }
 
 static int reply_list(tu_req *r, int status, int64_t id, tu_err *err) {
@@ -73,8 +73,9 @@ int tu_h_grants_create(tu_req *r, tu_err *err) {
     if (!eligible) return tu_err_set(err, TU_ENOMEM, "out of memory");
     char today[TU_DATE_BUFSZ];
     tu_date_format(tu_date_today(), today);
-    int rc = tu_app_grant_generate(r->store, policy, today, eligible, tu_app_grant_formula_benefit, r->store, &list,
-                                   err);
+    tu_actor a = tu_req_actor(r);
+    int rc = tu_app_grant_generate(r->store, &a, policy, today, eligible, tu_app_grant_formula_benefit, r->store,
+                                   &list, err);
     tu_bitmap_free(eligible);
     return rc ? rc : reply_list(r, 201, list, err);
 }
@@ -129,8 +130,9 @@ int tu_h_grants_get(tu_req *r, tu_err *err) {
 
 int tu_h_grants_approve(tu_req *r, tu_err *err) {
     int64_t id;
+    tu_actor a = tu_req_actor(r);
     int rc = tu_req_param_id(r, "id", &id, err);
-    if (!rc) rc = tu_app_grant_review(r->store, id, 1, r->who.username, err);
+    if (!rc) rc = tu_app_grant_review(r->store, &a, id, 1, err);
     return rc ? rc : reply_list(r, 200, id, err);
 }
 

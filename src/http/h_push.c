@@ -57,8 +57,8 @@ int tu_h_inbox_list(tu_req *r, tu_err *err) {
     int64_t id;
     tu_ent e;
     int rc = tu__req_enterprise(r, &id, &e, err);
-    tu_inbox *ib = rc ? NULL : tu__server_inbox(r->srv, r->store, err);
-    if (rc || !ib) return rc ? rc : err->code;
+    tu_inbox *ib = rc ? NULL : tu__server_inbox(r->srv, NULL, err); /* tu_inbox_read refreshes it */
+    if (rc) return rc;
     tu_inbox_entry *entries = NULL;
     size_t n = 0;
     if ((rc = tu_inbox_read(ib, r->store, id, &entries, &n, err)) != TU_OK) return rc;
@@ -95,7 +95,7 @@ int tu_h_inbox_patch(tu_req *r, tu_err *err) {
     int rc = tu__req_enterprise(r, &id, &e, err);
     if (!rc) rc = parse_item(r, &source, &ref, err);
     if (!rc) rc = tu_req_body_str(r, "state", 15, &state, err);
-    tu_inbox *ib = rc ? NULL : tu__server_inbox(r->srv, r->store, err);
+    tu_inbox *ib = rc ? NULL : tu__server_inbox(r->srv, NULL, err); /* set_state reads (and refreshes) it */
     if (rc || !ib) return rc ? rc : err->code;
     rc = tu_inbox_set_state(ib, r->store, id, source, ref, state, err);
     if (rc == TU_EINVAL) rc = TU_EVALIDATION;
@@ -192,7 +192,7 @@ int tu_h_subs_list(tu_req *r, tu_err *err) {
         json_decref(c.items);
         return rc;
     }
-    return tu_reply_json(r, 200, json_pack("{s:o}", "items", c.items));
+    return tu_reply_json(r, 200, json_pack("{s:o,s:n}", "items", c.items, "next_cursor")); /* one page: few per user */
 }
 
 /* Body: {"query":{"q","department","category","city"}} (each optional, empty = any). */

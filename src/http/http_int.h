@@ -90,7 +90,7 @@ double tu__server_uptime(const tu_server *s);
 /* The match service (index of every enterprise, active policies), never NULL once the server runs. */
 struct tu_match_svc *tu__server_match(tu_server *s);
 /* The campaign cache of the server (push/inbox.h), first brought up to date from st (new campaigns only: cheap
- * when there are none). NULL with err set when the refresh failed. */
+ * when there are none; st NULL = no refresh). NULL with err set when the refresh failed. */
 struct tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err);
 
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a

@@ -341,7 +341,7 @@ static int check_database(tu_server *s, tu_err *err) {
 tu_match_svc *tu__server_match(tu_server *s) { return s->match; }
 
 tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err) {
-    return tu_inbox_refresh(s->inbox, st, err) == TU_OK ? s->inbox : NULL;
+    return !st || tu_inbox_refresh(s->inbox, st, err) == TU_OK ? s->inbox : NULL;
 }
 
 static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {

@@ -21,7 +21,7 @@ typedef struct tu_dispute {
     char proposed_value[TU_DISPUTE_TEXT_MAX];
     char comment[TU_DISPUTE_TEXT_MAX];
     char status[16];                /* open | accepted | rejected */
-    char created_by[64], resolved_by[64];
+    char created_by[80], resolved_by[80]; /* user names (TU_USERNAME_MAX = 64 bytes) */
     char resolution_comment[TU_DISPUTE_TEXT_MAX];
     char created_at[24], resolved_at[24]; /* resolved_at "" while open */
 } tu_dispute;

@@ -10,11 +10,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "app/audit.h"
 #include "app/campaign.h"
 #include "app/grant.h"
 #include "tempdb.h"
 
 static const char *data_dir;
+static const tu_actor clerk = {0, "cli", NULL}, zhang = {3, "张科长", NULL}, li = {4, "李处长", NULL};
 
 /* Adds and publishes the sample policy as `code`, with `mode`, cap and group. */
 static int64_t add_policy(const char *code, const char *mode, int64_t cap, const char *group) {
@@ -69,7 +71,7 @@ static int64_t generate(int64_t policy, uint32_t from, uint32_t to, int64_t amou
     roaring_bitmap_add_range(set, from, to);
     int64_t list = 0;
     tu_err err = {0};
-    assert_int_equal(tu_app_grant_generate(st, policy, "2024-01-01", set, flat, &amount, &list, &err), TU_OK);
+    assert_int_equal(tu_app_grant_generate(st, &clerk, policy, "2024-01-01", set, flat, &amount, &list, &err), TU_OK);
     memset(g, 0, sizeof *g);
     assert_int_equal(tu_store_grant_item_scan(st, list, collect, g, NULL), TU_OK);
     tu_bitmap_free(set);
@@ -83,19 +85,22 @@ static void test_groups_caps_review_export(void **state) {
     int64_t c = add_policy("c", "apply", 0, "equipment"), amount = 80, list;
     roaring_bitmap_t *one = roaring_bitmap_create();
     roaring_bitmap_add(one, 1);
-    assert_int_equal(tu_app_grant_generate(st, c, "2024-01-01", one, flat, &amount, &list, &err), TU_ESTATE);
-    assert_int_equal(tu_app_grant_generate(st, a, "2020-01-01", one, flat, &amount, &list, &err), TU_ENOTFOUND);
+    assert_int_equal(tu_app_grant_generate(st, &clerk, c, "2024-01-01", one, flat, &amount, &list, &err), TU_ESTATE);
+    assert_int_equal(tu_app_grant_generate(st, &clerk, a, "2020-01-01", one, flat, &amount, &list, &err), TU_ENOTFOUND);
     got g;
     int64_t la = generate(a, 1, 11, 80, &g);
     assert_int_equal(g.fen[5], 80);
-    assert_int_equal(tu_app_grant_review(st, la, 1, "张科长", &err), TU_OK);
-    assert_int_equal(tu_app_grant_review(st, la, 0, "张科长", &err), TU_ESTATE); /* reviewed once */
+    assert_int_equal(tu_app_grant_review(st, &zhang, la, 1, &err), TU_OK);
+    assert_int_equal(tu_app_grant_review(st, &zhang, la, 0, &err), TU_ESTATE); /* reviewed once */
     /* b shares the group: 1..10 hold an approved grant of a -> excluded; 11..15 get the full amount */
     int64_t lb = generate(b, 5, 16, 500, &g);
     assert_int_equal(g.fen[7], 0);
     assert_string_equal(g.why[7], "non-combinable with a");
     assert_int_equal(g.fen[12], 500);
-    assert_int_equal(tu_app_grant_review(st, lb, 0, "李处长", &err), TU_OK); /* rejected: grants nothing */
+    assert_int_equal(tu_app_grant_review(st, &li, lb, 0, &err), TU_OK); /* rejected: grants nothing */
+    tu_audit_report rep; /* two generations and two reviews, chained */
+    assert_int_equal(tu_audit_verify(st, &rep, &err), TU_OK);
+    assert_int_equal(rep.rows, 4);
     /* a again: its cap is 100 fen per enterprise, 80 already granted to 1..10 */
     generate(a, 1, 13, 80, &g);
     assert_int_equal(g.fen[3], 20);
