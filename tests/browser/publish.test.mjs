@@ -163,3 +163,18 @@ test('an official revises the published policy: the revision is staged, then pub
   await check(page, 'library-revised');
   await page.context().close();
 });
+
+test('the policy form and a policy page fit a phone', { skip }, async () => {
+  const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
+  await loginOfficial(page, server.url);
+  await page.goto(`${server.url}/#/policy/new`);
+  await page.getByLabel('申报条件（可读规则语法）').fill('industry_section == "C"');
+  await page.locator('#match-count').getByText(/符合条件的企业/).waitFor();
+  assert.equal(await overflows(page), false, 'form: no horizontal scrolling');
+  await check(page, 'polform-phone');
+  await page.goto(policyUrl);
+  await page.locator('#funnel canvas').waitFor();
+  assert.equal(await overflows(page), false, 'policy: no horizontal scrolling');
+  await check(page, 'policy-official-phone');
+  await page.context().close();
+});

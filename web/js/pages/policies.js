@@ -18,7 +18,7 @@ function card(p) {
     h('p', { class: 'row tags' }, h('span', { class: 'tag' }, categoryLabel(p.category)), openBadge(p),
       p.status !== 'published' && p.status !== 'revised' ? h('span', { class: 'tag' }, statusLabel(p.status)) : null),
     localized(p.summary) ? h('p', {}, localized(p.summary)) : null,
-    h('p', { class: 'muted' }, t('policies.window', { window: span(p.apply_from, p.apply_to) })));
+    p.mode === 'no_application' ? null : h('p', { class: 'muted' }, t('policies.window', { window: span(p.apply_from, p.apply_to) })));
 }
 
 function tableView(items) {
