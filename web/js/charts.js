@@ -67,7 +67,7 @@ export function funnelChart(id, titleKey) {
     tooltip: { trigger: 'item' },
     series: [{
       type: 'funnel', sort: 'none', min: 0, max: Math.max(1, ...stages.map((x) => x.count)), left: 8, right: 8, top: 8, bottom: 8,
-      minSize: '8%', gap: 2, label: { show: true, position: 'inside', color: '#ffffff', formatter: (p) => `${p.name} ${fmt(p.value)}` },
+      minSize: '35%', gap: 2, label: { show: true, position: 'inside', color: '#ffffff', formatter: (p) => `${p.name} ${fmt(p.value)}` },
       itemStyle: { color: ACCENT, borderColor: '#ffffff' },
       data: stages.map((x) => ({ name: x.label, value: x.count })),
     }],
