@@ -115,29 +115,60 @@ static void queue_delta(tu_match_svc *m, tu_match_delta *d) {
 
 /* The policy delta of one enterprise between its old record (NULL = new enterprise) and its new one: newly
  * eligible, no longer eligible, newly near miss (with the reason). NULL when nothing changed or out of memory. */
+/* What policy position i is in a delta: 1 gained, 2 lost, 4 newly near miss (bits). */
+static int delta_bits(const tu_polres *ro, const tu_polres *rn, int had_old, size_t i) {
+    int was = had_old && tu_polres_has(ro, TU_PR_ELIGIBLE, i), is = tu_polres_has(rn, TU_PR_ELIGIBLE, i);
+    int near = tu_polres_has(rn, TU_PR_NEAR_MISS, i) && !(had_old && tu_polres_has(ro, TU_PR_NEAR_MISS, i));
+    return (is && !was) | (was && !is) << 1 | near << 2;
+}
+
+/* Why policy position i is a near miss for e, in words: the explanation's zh advice line ("差一点：只需 研发投入占比
+ * ≥ 4%（当前 3.1%） 即可符合条件"), else the index's one-line reason. */
+static void near_reason(const polset *p, size_t i, const tu_ent *e, char out[TU_MATCH_REASON_MAX]) {
+    json_t *x = tu_rule_explain(p->rules[i], e, NULL, NULL);
+    char *text = x ? tu_explain_sentences(x, "zh") : NULL, *line = text ? strstr(text, "差一点") : NULL;
+    if (line) {
+        size_t n = strcspn(line, "\n");
+        if (n >= TU_MATCH_REASON_MAX) { /* cut on a UTF-8 character boundary */
+            n = TU_MATCH_REASON_MAX - 1;
+            while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80) n--;
+        }
+        memcpy(out, line, n), out[n] = '\0';
+    } else {
+        tu_polindex_reason(p->pi, i, e, out, TU_MATCH_REASON_MAX);
+    }
+    tu_free(text), json_decref(x);
+}
+
 static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *old, const tu_ent *now) {
     if (!p->pi || !p->npol) return NULL;
     tu_polres *ro = tu_polres_new(p->pi), *rn = tu_polres_new(p->pi);
-    /* one block: the struct, then 3 id arrays and the reasons */
-    size_t n = p->npol, size = sizeof(tu_match_delta) + 3 * n * sizeof(int64_t) + n * TU_MATCH_REASON_MAX;
-    tu_match_delta *d = ro && rn ? tu_calloc(1, size) : NULL;
-    if (d) {
-        d->ent_id = ent_id;
-        d->gained = (int64_t *)(d + 1), d->lost = d->gained + n, d->near = d->lost + n;
-        d->near_reason = (char (*)[TU_MATCH_REASON_MAX])(d->near + n);
+    tu_match_delta *d = NULL;
+    size_t ng = 0, nl = 0, nn = 0;
+    if (ro && rn) {
         tu_polindex_match(p->pi, now, rn);
         if (old) tu_polindex_match(p->pi, old, ro);
-        for (size_t i = 0; i < n; i++) {
-            int was = old && tu_polres_has(ro, TU_PR_ELIGIBLE, i), is = tu_polres_has(rn, TU_PR_ELIGIBLE, i);
+        for (size_t i = 0; i < p->npol; i++) {
+            int b = delta_bits(ro, rn, old != NULL, i);
+            ng += b & 1, nl += (b >> 1) & 1, nn += (b >> 2) & 1;
+        }
+    }
+    /* one block sized to fit (queued deltas stay small): the struct, the 3 id arrays, the reasons */
+    size_t size = sizeof(tu_match_delta) + (ng + nl + nn) * sizeof(int64_t) + nn * TU_MATCH_REASON_MAX;
+    if (ng + nl + nn && (d = tu_calloc(1, size)) != NULL) {
+        d->ent_id = ent_id;
+        d->gained = (int64_t *)(d + 1), d->lost = d->gained + ng, d->near = d->lost + nl;
+        d->near_reason = (char (*)[TU_MATCH_REASON_MAX])(d->near + nn);
+        for (size_t i = 0; i < p->npol; i++) {
+            int b = delta_bits(ro, rn, old != NULL, i);
             int64_t pid = tu_polindex_id(p->pi, i);
-            if (is && !was) d->gained[d->ngained++] = pid;
-            if (was && !is) d->lost[d->nlost++] = pid;
-            if (tu_polres_has(rn, TU_PR_NEAR_MISS, i) && !(old && tu_polres_has(ro, TU_PR_NEAR_MISS, i))) {
-                tu_polindex_reason(p->pi, i, now, d->near_reason[d->nnear], TU_MATCH_REASON_MAX);
+            if (b & 1) d->gained[d->ngained++] = pid;
+            if (b & 2) d->lost[d->nlost++] = pid;
+            if (b & 4) {
+                near_reason(p, i, now, d->near_reason[d->nnear]);
                 d->near[d->nnear++] = pid;
             }
         }
-        if (!d->ngained && !d->nlost && !d->nnear) tu_free(d), d = NULL;
     }
     tu_polres_free(ro), tu_polres_free(rn);
     return d;

@@ -77,7 +77,7 @@ int tu_match_svc_publish(tu_match_svc *m, tu_store *s, int64_t id, int64_t *camp
 /* The JsonLogic of a policy document: its "rule", or its "rule_text" parsed (new reference); NULL with err set. */
 json_t *tu_match_policy_rule(const json_t *doc, tu_err *err);
 
-#define TU_MATCH_REASON_MAX 160
+#define TU_MATCH_REASON_MAX 256
 /* One enterprise's policy delta (policy ids); near_reason[i] says what near[i] misses. */
 typedef struct tu_match_delta {
     int64_t ent_id; /* store id */

@@ -36,7 +36,7 @@ typedef int (*tu_handler)(tu_req *r, tu_err *err);
 
 enum {
     TU_RF_BODY = 1, /* a JSON object body is required */
-    TU_RF_SLOW = 2, /* the handler is slow (password hashing): run it on the blocking pool (pool.h) */
+    TU_RF_SLOW = 2, /* the handler is slow (password hashing, a publish): run it on the blocking pool (pool.h) */
     TU_RF_STORE = 4 /* a public route that reads the database (the handler may call tu__authenticate) */
 };
 

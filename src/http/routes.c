@@ -74,8 +74,8 @@ const tu_route tu__routes[] = {
     {TU_M_GET,    "/api/v1/policies/{id}",         TU_PUBLIC,         TU_SCOPE_NONE, STORE, tu_h_policy_get,     "one policy with its rule as text and sentences"},
     {TU_M_POST,   "/api/v1/policies",              OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_policy_create,   "add a policy (a draft)"},
     {TU_M_PUT,    "/api/v1/policies/{id}",         OFFICIALS,         TU_SCOPE_NONE, BODY, tu_h_policy_put,      "edit a draft or stage a revision"},
-    {TU_M_POST,   "/api/v1/policies/{id}/preview", OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_policy_preview,     "impact preview (draft -> preview)"},
-    {TU_M_POST,   "/api/v1/policies/{id}/publish", OFFICIALS,         TU_SCOPE_NONE, 0, tu_h_policy_publish,     "publish to the enterprises that qualify"},
+    {TU_M_POST,   "/api/v1/policies/{id}/preview", OFFICIALS,         TU_SCOPE_NONE, SLOW, tu_h_policy_preview,     "impact preview (draft -> preview)"},
+    {TU_M_POST,   "/api/v1/policies/{id}/publish", OFFICIALS,         TU_SCOPE_NONE, SLOW, tu_h_policy_publish,     "publish to the enterprises that qualify"},
     {TU_M_POST,   "/api/v1/policies/{id}/withdraw", OFFICIALS,        TU_SCOPE_NONE, 0, tu_h_policy_withdraw,    "withdraw a policy"},
     {TU_M_GET,    "/api/v1/policies/{id}/versions", OFFICIALS,        TU_SCOPE_NONE, 0, tu_h_policy_versions,    "the versions of a policy"},
 };

@@ -367,6 +367,8 @@ static void test_filters_sort_paging_withdraw(void **state) {
     th_resp_free(&r);
 }
 
+static char last_detail[512]; /* the detail of the last item inbox_items found */
+
 /* Counts the items of `kind` for `policy` in the inbox of enterprise i, read from the store. */
 static int inbox_items(int i, long long policy, const char *kind) {
     tu_store *s = NULL;
@@ -382,7 +384,9 @@ static int inbox_items(int i, long long policy, const char *kind) {
     size_t n = 0;
     assert_int_equal(tu_inbox_read(ib, s, sid, &all, &n, &err), TU_OK);
     int found = 0;
-    for (size_t k = 0; k < n; k++) found += all[k].policy_id == policy && strcmp(all[k].kind, kind) == 0;
+    for (size_t k = 0; k < n; k++)
+        if (all[k].policy_id == policy && strcmp(all[k].kind, kind) == 0)
+            found++, snprintf(last_detail, sizeof last_detail, "%s", all[k].detail);
     tu_free(all);
     tu_inbox_close(ib);
     tu_store_close(s);
@@ -417,6 +421,7 @@ static void test_continuous_matching(void **state) {
     th_resp_free(&r);
     assert_int_equal(inbox_items(4, id, "qualified"), 0);
     assert_int_equal(inbox_items(4, id, "near_miss"), 1);
+    if (!strstr(last_detail, "差一点") || !strstr(last_detail, "50")) fail_msg("near-miss detail: %s", last_detail);
 }
 
 static void test_revision_gains_and_losses(void **state) {
