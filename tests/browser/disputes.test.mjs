@@ -5,10 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { check, login, openPage, overflows, startBrowser } from './harness.mjs';
 import { ENTERPRISE_PASSWORD, PROVINCIAL, loginOfficial, startProvince } from './province.mjs';
-import { skipUnless } from './routes.mjs';
-
-// Until the routes are merged the tests are skipped, naming what they wait for.
-const skip = skipUnless('POST /api/v1/enterprises/{uscc}/disputes', 'GET /api/v1/enterprises/{uscc}/disputes', 'GET /api/v1/disputes', 'POST /api/v1/disputes/{id}/resolve');
 
 let server;
 let browser;
@@ -38,7 +34,7 @@ async function dispute(page, label, value, comment) {
   await page.locator('#dispute-msg').getByText(new RegExp(`已提交“${label}”的更正申请`)).waitFor();
 }
 
-test('an enterprise disputes a value; an official accepts one and rejects another', { skip }, async () => {
+test('an enterprise disputes a value; an official accepts one and rejects another', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
@@ -86,7 +82,7 @@ test('an enterprise disputes a value; an official accepts one and rejects anothe
   await again.context().close();
 });
 
-test('the dispute pages fit a phone', { skip }, async () => {
+test('the dispute pages fit a phone', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await loginOfficial(page, server.url);
   await page.goto(`${server.url}/#/disputes`);

@@ -5,11 +5,6 @@ import { after, before, test } from 'node:test';
 import { check, login, openPage, overflows, startBrowser } from './harness.mjs';
 import { startLibrary } from './library.mjs';
 import { ENTERPRISE_PASSWORD } from './province.mjs';
-import { skipUnless } from './routes.mjs';
-
-// Until the routes are merged the tests are skipped, naming what they wait for.
-const skip = skipUnless('GET /api/v1/enterprises/{uscc}/preferences', 'PUT /api/v1/enterprises/{uscc}/preferences', 'GET /api/v1/me/subscriptions', 'POST /api/v1/me/subscriptions', 'DELETE /api/v1/me/subscriptions/{id}');
-const skipLibrary = skip || skipUnless('GET /api/v1/policies');
 
 let server;
 let browser;
@@ -24,7 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('an enterprise saves its notification preferences', { skip }, async () => {
+test('an enterprise saves its notification preferences', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
@@ -48,7 +43,7 @@ test('an enterprise saves its notification preferences', { skip }, async () => {
   await page.context().close();
 });
 
-test('a user subscribes on the notifications page and deletes the subscription', { skip }, async () => {
+test('a user subscribes on the notifications page and deletes the subscription', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
@@ -69,7 +64,7 @@ test('a user subscribes on the notifications page and deletes the subscription',
   await page.context().close();
 });
 
-test('a user subscribes to a library search', { skip: skipLibrary }, async () => {
+test('a user subscribes to a library search', async () => {
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();
@@ -84,7 +79,7 @@ test('a user subscribes to a library search', { skip: skipLibrary }, async () =>
   await page.context().close();
 });
 
-test('the notifications page fits a phone', { skip }, async () => {
+test('the notifications page fits a phone', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.getByRole('heading', { name: '为我匹配的政策' }).waitFor();

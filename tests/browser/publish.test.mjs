@@ -5,10 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { check, login, openPage, overflows, startBrowser } from './harness.mjs';
 import { ENTERPRISE_PASSWORD, PROVINCIAL, loginOfficial, startProvince } from './province.mjs';
-import { skipUnless } from './routes.mjs';
-
-// Until the routes are merged the tests are skipped, naming what they wait for.
-const skip = skipUnless('POST /api/v1/policies', 'PUT /api/v1/policies/{id}', 'GET /api/v1/policies/{id}', 'POST /api/v1/policies/{id}/preview', 'POST /api/v1/policies/{id}/publish', 'GET /api/v1/policies/{id}/funnel', 'GET /api/v1/enterprises/{uscc}/inbox', 'PATCH /api/v1/enterprises/{uscc}/inbox/{item}');
 
 let server;
 let browser;
@@ -28,7 +24,7 @@ after(async () => {
 
 const count = async (page) => Number((await page.locator('#match-count').textContent()).match(/([\d,]+)/)[1].replace(/,/g, ''));
 
-test('an official writes a policy, sees the live count, is refused on a failing rule test, then publishes', { skip }, async () => {
+test('an official writes a policy, sees the live count, is refused on a failing rule test, then publishes', async () => {
   const page = await openPage(browser, server.url);
   await loginOfficial(page, server.url);
   await page.getByRole('link', { name: '新建政策' }).click();
@@ -89,7 +85,7 @@ test('an official writes a policy, sees the live count, is refused on a failing 
   await page.context().close();
 });
 
-test('the enterprise that qualifies finds the policy in its inbox and marks it', { skip }, async () => {
+test('the enterprise that qualifies finds the policy in its inbox and marks it', async () => {
   assert.ok(policyUrl, 'published by the test before');
   const page = await openPage(browser, server.url);
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
@@ -120,7 +116,7 @@ test('the enterprise that qualifies finds the policy in its inbox and marks it',
   await page.context().close();
 });
 
-test('the official sees the campaign funnel: matched, delivered, read', { skip }, async () => {
+test('the official sees the campaign funnel: matched, delivered, read', async () => {
   const page = await openPage(browser, server.url);
   await loginOfficial(page, server.url);
   await page.goto(policyUrl);
@@ -133,7 +129,7 @@ test('the official sees the campaign funnel: matched, delivered, read', { skip }
   await page.context().close();
 });
 
-test('an enterprise reads its inbox on a phone', { skip }, async () => {
+test('an enterprise reads its inbox on a phone', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await login(page, server.url, 'ent1', ENTERPRISE_PASSWORD);
   await page.locator('#group-eligible').waitFor();
@@ -144,7 +140,7 @@ test('an enterprise reads its inbox on a phone', { skip }, async () => {
   await page.context().close();
 });
 
-test('an official revises the published policy: the revision is staged, then published', { skip }, async () => {
+test('an official revises the published policy: the revision is staged, then published', async () => {
   const page = await openPage(browser, server.url);
   await loginOfficial(page, server.url);
   await page.goto(policyUrl);
@@ -164,7 +160,7 @@ test('an official revises the published policy: the revision is staged, then pub
   await page.context().close();
 });
 
-test('the policy form and a policy page fit a phone', { skip }, async () => {
+test('the policy form and a policy page fit a phone', async () => {
   const page = await openPage(browser, server.url, { viewport: { width: 375, height: 667 } });
   await loginOfficial(page, server.url);
   await page.goto(`${server.url}/#/policy/new`);
