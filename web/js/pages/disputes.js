@@ -6,7 +6,7 @@ import { api, isAbort, qs } from '../api.js';
 import { catalogView, loadCatalog } from '../catalog.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { enumLabel, errorBox, errorText, fmtTime, loading, note, pager } from '../ui.js';
+import { enumLabel, errorText, fmtTime, loading, note, pager } from '../ui.js';
 
 function resolveForm(d, signal, done) {
   const value = h('input', { type: 'text', id: `d${d.id}-value`, name: 'value', autocomplete: 'off', value: d.proposed_value ?? '' });
