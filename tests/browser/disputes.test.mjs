@@ -43,7 +43,7 @@ test('an enterprise disputes a value; an official accepts one and rejects anothe
   await dispute(page, '营业收入', newRevenue(), '2025年审计报告的数字');
   await check(page, 'mydata-disputed');
   await dispute(page, '研发投入占比', '99', '多算了');
-  assert.equal(await page.locator('#my-disputes-table tbody tr').count(), 2);
+  await page.waitForFunction(() => document.querySelectorAll('#my-disputes-table tbody tr').length === 2); // both listed
   await page.context().close();
 
   const off = await openPage(browser, server.url);
