@@ -5,7 +5,7 @@
 // server.extra.enterprise is that enterprise's CSV row, server.extra.policies the policies.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { login, startServer } from './harness.mjs';
 
 // Rows of the generator's CSV as objects (quoted cells allowed).
 export function parseCsv(text) {
@@ -42,7 +42,8 @@ function makePolicies(ent) {
 
 export const ENTERPRISE_PASSWORD = 'enterprise password 1';
 
-export function startProvince({ users = [] } = {}) {
+// more({techup, db, dir, enterprise}) runs after the import and may return {users, ...} merged into server.extra.
+export function startProvince({ users = [], more = null } = {}) {
   return startServer({
     users,
     setup({ techup, db, dir }) {
@@ -56,10 +57,20 @@ export function startProvince({ users = [] } = {}) {
       const policies = makePolicies(ent);
       const file = join(dir, 'policies.json');
       writeFileSync(file, JSON.stringify(policies));
+      const added = more ? more({ techup, db, dir, enterprise: ent }) || {} : {};
       return {
+        ...added,
         enterprise: ent, policies, serveArgs: ['--policies', file],
-        users: [{ name: 'ent1', role: 'enterprise', scope: ent.uscc, password: ENTERPRISE_PASSWORD }],
+        users: [{ name: 'ent1', role: 'enterprise', scope: ent.uscc, password: ENTERPRISE_PASSWORD }, ...(added.users || [])],
       };
     },
   });
+}
+
+// A provincial official for the tests that need one, and its login (its home is the rule editor).
+export const PROVINCIAL = { name: 'prov1', role: 'provincial_official', password: 'official password 1' };
+
+export async function loginOfficial(page, url) {
+  await login(page, url, PROVINCIAL.name, PROVINCIAL.password);
+  await page.getByRole('heading', { name: '规则编辑器' }).waitFor();
 }

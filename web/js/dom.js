@@ -19,3 +19,9 @@ export function mount(el) {
   main.replaceChildren(el);
   return main;
 }
+
+// Replaces el's children, skipping null, undefined and false (as h() does; replaceChildren would print "null").
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}

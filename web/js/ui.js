@@ -82,10 +82,58 @@ export function pager({ load, render, label, signal }) {
       out.replaceChildren(render(page.items || []));
       more.disabled = !next;
       first.disabled = stack.length === 0;
+      nav.hidden = !next && stack.length === 0; // one page only: no paging buttons
     } catch (e) {
       if (e.name !== 'AbortError') out.replaceChildren(errorBox(e));
     }
   }
   show(null);
   return { el: h('div', {}, out, nav), reload: () => show(stack.length ? stack[stack.length - 1] : null) };
+}
+
+// A {zh, en} pair in the current language (the other one when it is missing); a plain string as it is.
+export function localized(v) {
+  if (!v || typeof v !== 'object') return v ?? '';
+  return (currentLang() === 'en' ? v.en || v.zh : v.zh || v.en) || '';
+}
+
+// The lang attribute for a text that may be in either language (policy titles are).
+export function langOf(s) {
+  return /[\u4e00-\u9fff]/.test(String(s)) ? 'zh-CN' : 'en';
+}
+
+// Fen (the API's money) as yuan with two decimals: 123456 -> "1,234.56 元" / "CNY 1,234.56".
+export function yuan(fen) {
+  if (fen === null || fen === undefined) return '—';
+  const n = (Number(fen) / 100).toLocaleString(currentLang(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return t('common.yuan', { amount: n });
+}
+
+// Today as YYYY-MM-DD (the local date: what "open today" means to the user).
+export function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+// A status line that screen readers announce: note(el, 'ok', text) replaces el's content.
+export function note(el, cls, text) {
+  el.replaceChildren(h('p', { class: cls, role: cls === 'error' ? 'alert' : 'status' }, text));
+}
+
+// A labelled field: the label above its control, with an optional hint tied by aria-describedby.
+export function field(id, labelKey, control, hintKey = null) {
+  control.id = id;
+  if (!control.name) control.name = id;
+  const parts = [h('label', { for: id }, t(labelKey)), control];
+  if (hintKey) {
+    control.setAttribute('aria-describedby', `${id}-hint`);
+    parts.push(h('p', { class: 'hint', id: `${id}-hint` }, t(hintKey)));
+  }
+  return h('div', { class: 'field' }, parts);
+}
+
+// A <select> over values with their labels; first = [value, label] of a leading "any" option, or null.
+export function select(values, labelOf, first = null) {
+  return h('select', {}, first ? h('option', { value: first[0] }, first[1]) : null,
+    values.map((v) => h('option', { value: v }, labelOf(v))));
 }
