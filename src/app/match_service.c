@@ -485,8 +485,8 @@ static json_t *policy_json(const polset *m, size_t pos, const tu_ent *e, tu_pr_w
     return o;
 }
 
-int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, int explain, const json_t *provenance,
-                          json_t **out, tu_err *err) {
+int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, size_t offset, size_t limit,
+                          int explain, const json_t *provenance, json_t **out, tu_err *err) {
     static const char *const names[] = {"eligible", "near_miss", "unknown"};
     polset *p = pol_acquire(m);
     json_t *o = json_pack("{s:I}", "policies", (json_int_t)p->npol);
@@ -506,7 +506,8 @@ int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, int 
         json_t *list = json_array();
         uint32_t *pos = tu_calloc(n + 1, sizeof *pos);
         if (pos && r) tu_polres_list(r, (tu_pr_which)w, pos, n);
-        for (size_t i = 0; pos && i < n; i++)
+        size_t end = limit && offset + limit < n ? offset + limit : n;
+        for (size_t i = offset; pos && i < end; i++)
             json_array_append_new(list, policy_json(p, pos[i], e, (tu_pr_which)w, explain, provenance));
         tu_free(pos);
         json_object_set_new(o, names[w], list);

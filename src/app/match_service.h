@@ -59,9 +59,10 @@ int tu_match_svc_count(tu_match_svc *m, const json_t *logic, uint32_t city, json
 enum { TU_POLS_ELIGIBLE = 1, TU_POLS_NEAR_MISS = 2, TU_POLS_UNKNOWN = 4, TU_POLS_ALL = 7 };
 /* As described above, with only the lists of `lists` (TU_POLS_*, 0 = all) and "counts":{"eligible":N,
  * "near_miss":N,"unknown":N} always (a list of 10,000 policies' near misses is large: callers that only show the
- * eligible ones ask for those). */
-int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, int explain, const json_t *provenance,
-                          json_t **out, tu_err *err);
+ * eligible ones ask for those). Each list holds its items offset .. offset + limit - 1 (limit 0 = to the end), in
+ * policy order. */
+int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, size_t offset, size_t limit,
+                          int explain, const json_t *provenance, json_t **out, tu_err *err);
 
 /* Reloads the active policies from s (a no-op when they came from a file). Queries keep running meanwhile; the
  * old set is freed once no query uses it. Returns TU_OK, or the store's or a rule's error (nothing changes then). */

@@ -171,10 +171,14 @@ int tu_h_ent_policies(tu_req *r, tu_err *err) {
     int explain = !ex || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
     int lists = parse_lists(tu_req_query(r, "lists"));
     if (lists < 0) return tu_err_set(err, TU_EINVAL, "lists: a comma-separated list of eligible, near_miss, unknown");
+    int64_t offset = 0, limit = 0;
+    if (tu_req_query_int(r, "offset", 0, INT32_MAX, &offset, err) || tu_req_query_int(r, "limit", 0, 10000, &limit, err))
+        return err->code;
     int rc = param_uscc(r, uscc, err);
     if (!rc) rc = tu_store_ent_get_by_uscc(r->store, uscc, &id, &e, NULL, err);
     if (!rc && explain) rc = tu_app_ent_provenance(r->store, id, &e, &prov, err);
-    if (!rc) rc = tu_match_svc_policies(tu__server_match(r->srv), &e, (unsigned)lists, explain, prov, &out, err);
+    if (!rc) rc = tu_match_svc_policies(tu__server_match(r->srv), &e, (unsigned)lists, (size_t)offset, (size_t)limit, explain,
+                                         prov, &out, err);
     json_decref(prov);
     if (!rc) json_object_set_new(out, "uscc", json_string(e.uscc));
     return rc ? rc : tu_reply_json(r, 200, out);

@@ -113,6 +113,9 @@ int tu_reply_failure(tu_req *r, int code, const tu_err *err);
 /* Request helpers. */
 const char *tu_req_header(tu_req *r, const char *name);
 const char *tu_req_query(tu_req *r, const char *name);
+/* Reads the integer query parameter `name` into *out (left alone when absent): TU_OK, or TU_EINVAL naming it
+ * when it is not an integer in min..max. */
+int tu_req_query_int(tu_req *r, const char *name, int64_t min, int64_t max, int64_t *out, tu_err *err);
 /* Reads a required string member of the body (1..max bytes) or fails with TU_EVALIDATION naming it. */
 int tu_req_body_str(tu_req *r, const char *key, size_t max, const char **out, tu_err *err);
 /* The caller as the audit trail names it (user, request id). */

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -152,6 +153,18 @@ static int parse_limit(const char *s, int *out, tu_err *err) {
     long v = strtol(s, &end, 10);
     if (*s == '\0' || *end || v < 1 || v > 500) return tu_err_set(err, TU_EINVAL, "limit must be 1..500");
     *out = (int)v;
+    return TU_OK;
+}
+
+int tu_req_query_int(tu_req *r, const char *name, int64_t min, int64_t max, int64_t *out, tu_err *err) {
+    const char *s = tu_req_query(r, name);
+    if (!s) return TU_OK;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end || errno || v < min || v > max)
+        return tu_err_set(err, TU_EINVAL, "%s must be an integer in %lld..%lld", name, (long long)min, (long long)max);
+    *out = v;
     return TU_OK;
 }
 

@@ -125,14 +125,14 @@ static void test_policies_of_one(void **state) {
     make(1, &e); /* rd_ratio 3 < 4: near miss */
     json_t *out = NULL;
     tu_err err = {0};
-    assert_int_equal(tu_match_svc_policies(m, &e, 0, 1, NULL, &out, &err), TU_OK);
+    assert_int_equal(tu_match_svc_policies(m, &e, 0, 0, 0, 1, NULL, &out, &err), TU_OK);
     json_t *near = json_object_get(out, "near_miss");
     assert_int_equal(json_array_size(near), 1);
     assert_int_equal(num(json_array_get(near, 0), "id"), 7);
     assert_non_null(json_object_get(json_array_get(near, 0), "explanation"));
     json_decref(out);
     make(5, &e); /* rd_ratio missing: unknown */
-    assert_int_equal(tu_match_svc_policies(m, &e, 0, 0, NULL, &out, &err), TU_OK);
+    assert_int_equal(tu_match_svc_policies(m, &e, 0, 0, 0, 0, NULL, &out, &err), TU_OK);
     assert_int_equal(json_array_size(json_object_get(out, "unknown")), 1);
     assert_null(json_object_get(json_array_get(json_object_get(out, "unknown"), 0), "explanation"));
     json_decref(out);

@@ -435,6 +435,19 @@ static void test_enterprise_policies(void **state) {
     snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?lists=eligible,maybe", u);
     req("GET", path, city, NULL, 400, &r);
     th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?explain=0&offset=1&limit=1", u);
+    req("GET", path, city, NULL, 200, &r); /* each list from its second item: all three have one */
+    assert_int_equal(json_array_size(json_object_get(r.json, "eligible")), 0);
+    assert_int_equal(json_array_size(json_object_get(r.json, "near_miss")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "counts"), "eligible")), 1);
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?explain=0&limit=1", u);
+    req("GET", path, city, NULL, 200, &r);
+    assert_true(has_policy(json_object_get(r.json, "eligible"), 11));
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?limit=-3", u);
+    req("GET", path, city, NULL, 400, &r);
+    th_resp_free(&r);
     sz(2, u);
     snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies", u);
     req("GET", path, ent, NULL, 403, &r);
