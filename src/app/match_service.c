@@ -67,22 +67,19 @@ static void polset_free(polset *p) {
 }
 
 /* Builds the index and compiled rules of a polset whose doc array is set. */
-static int polset_build(polset *p, const char *what, tu_err *err) {
-    p->npol = json_array_size(p->doc);
-    tu_policy_rule *pr = tu_calloc(p->npol + 1, sizeof *pr);
-    p->rules = tu_calloc(p->npol + 1, sizeof *p->rules);
-    if (!pr || !p->rules) return tu_free(pr), tu_err_set(err, TU_ENOMEM, "out of memory");
-    int rc = TU_OK;
-    for (size_t i = 0; !rc && i < p->npol; i++) {
-        json_t *o = json_array_get(p->doc, i), *id = json_object_get(o, "id"), *rule = json_object_get(o, "rule");
-        if (!json_is_integer(id) || !rule || !json_object_get(o, "title"))
-            rc = tu_err_set(err, TU_EPARSE, "%s: policy %zu needs an integer id, a title and a rule", what, i + 1);
-        else pr[i] = (tu_policy_rule){json_integer_value(id), rule};
-        if (!rc) rc = tu_rule_from_json(rule, &p->rules[i], err);
-    }
+/* Compiles the rules of p->doc, already read into pr, and builds the policy index; frees pr. */
+static int polset_compile(polset *p, tu_policy_rule *pr, tu_err *err) {
+    int rc = (p->rules = tu_calloc(p->npol + 1, sizeof *p->rules)) ? TU_OK : tu_err_set(err, TU_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < p->npol; i++) rc = tu_rule_from_json(pr[i].rule, &p->rules[i], err);
     if (!rc) rc = tu_polindex_build(pr, p->npol, &p->pi, err);
     tu_free(pr);
     return rc;
+}
+
+static int polset_build(polset *p, const char *what, tu_err *err) {
+    tu_policy_rule *pr;
+    int rc = tu_policy_rules_from_json(p->doc, what, &pr, &p->npol, err);
+    return rc ? rc : polset_compile(p, pr, err);
 }
 
 static polset *pol_acquire(tu_match_svc *m) {
@@ -214,13 +211,9 @@ size_t tu_match_svc_drain(tu_match_svc *m, tu_match_delta_fn fn, void *ctx) {
 
 /* Reads the policy file and builds the policy index and the compiled rules. */
 static int load_file(tu_match_svc *m, const char *path, tu_err *err) {
-    json_error_t je;
-    if (!(m->ps->doc = json_load_file(path, 0, &je))) {
-        err->line = je.line, err->col = je.column;
-        return tu_err_set(err, TU_EPARSE, "%s: line %d: %s", path, je.line, je.text);
-    }
-    if (!json_is_array(m->ps->doc)) return tu_err_set(err, TU_EPARSE, "%s: expected a JSON array of policies", path);
-    return polset_build(m->ps, path, err);
+    tu_policy_rule *pr;
+    int rc = tu_policy_rules_load(path, &m->ps->doc, &pr, &m->ps->npol, err);
+    return rc ? rc : polset_compile(m->ps, pr, err);
 }
 
 json_t *tu_match_policy_rule(const json_t *doc, tu_err *err) {

@@ -36,23 +36,6 @@ typedef struct pols {
     size_t n;
 } pols;
 
-static int load_policies(const char *path, pols *p) {
-    json_error_t je;
-    p->doc = json_load_file(path, 0, &je);
-    if (!p->doc) return fprintf(stderr, "techup policies-for: %s: line %d, column %d: %s\n", path, je.line, je.column, je.text), TU_EXIT_FAIL;
-    if (!json_is_array(p->doc)) return fprintf(stderr, "techup policies-for: %s: expected a JSON array\n", path), TU_EXIT_FAIL;
-    p->n = json_array_size(p->doc);
-    p->rules = tu_calloc(p->n + 1, sizeof *p->rules);
-    if (!p->rules) return fprintf(stderr, "techup policies-for: out of memory\n"), TU_EXIT_FAIL;
-    for (size_t i = 0; i < p->n; i++) {
-        json_t *o = json_array_get(p->doc, i), *id = json_object_get(o, "id"), *rule = json_object_get(o, "rule");
-        if (!json_is_integer(id) || !rule || !json_is_string(json_object_get(o, "title")))
-            return fprintf(stderr, "techup policies-for: %s: element %zu needs an integer id, a title and a rule\n", path, i + 1), TU_EXIT_FAIL;
-        p->rules[i] = (tu_policy_rule){json_integer_value(id), rule};
-    }
-    return TU_EXIT_OK;
-}
-
 /* The enterprise's record: one read from the store, or (--csv) from an index built from the file. */
 static int find_ent(const char *uscc, const char *csv, const char *db, tu_ent *e) {
     tu_err err;
@@ -84,8 +67,9 @@ static void print_set(const tu_polindex *pi, const pols *p, const tu_polres *r, 
     printf("%s: %zu\n", label, n);
     for (size_t i = 0; i < n; i++) {
         char why[512];
-        const char *title = json_string_value(json_object_get(json_array_get(p->doc, pos[i]), "title"));
-        printf("  %lld\t%s\t%s\n", (long long)tu_polindex_id(pi, pos[i]), title,
+        const json_t *t = json_object_get(json_array_get(p->doc, pos[i]), "title");
+        const char *title = json_is_string(t) ? json_string_value(t) : json_string_value(json_object_get(t, "zh"));
+        printf("  %lld\t%s\t%s\n", (long long)tu_polindex_id(pi, pos[i]), title ? title : "",
                w == TU_PR_ELIGIBLE ? "all conditions met" : tu_polindex_reason(pi, pos[i], e, why, sizeof why));
     }
     tu_free(pos);
@@ -110,8 +94,9 @@ TU_CMD(policies_for) {
     tu_polres *r = NULL;
     tu_err err;
     tu_err_clear(&err);
-    int rc = load_policies(file, &p);
-    if (!rc && tu_polindex_build(p.rules, p.n, &pi, &err)) rc = tu_cli_fail("policies-for", &err);
+    int rc = tu_policy_rules_load(file, &p.doc, &p.rules, &p.n, &err) || tu_polindex_build(p.rules, p.n, &pi, &err)
+                 ? tu_cli_fail("policies-for", &err)
+                 : TU_EXIT_OK;
     tu_ent e;
     if (!rc) rc = find_ent(argv[optind], csv, db, &e);
     if (!rc && !(r = tu_polres_new(pi))) rc = fail("%s", "out of memory");

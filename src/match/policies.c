@@ -218,6 +218,34 @@ static int add_policy(tu_polindex *pi, size_t pos, const tu_policy_rule *p, tu_e
     return TU_OK;
 }
 
+int tu_policy_rules_from_json(const json_t *arr, const char *what, tu_policy_rule **out, size_t *n, tu_err *err) {
+    *out = NULL, *n = 0;
+    if (!json_is_array(arr)) return tu_err_set(err, TU_EPARSE, "%s: expected a JSON array of policies", what);
+    size_t len = json_array_size(arr);
+    tu_policy_rule *pr = tu_calloc(len + 1, sizeof *pr);
+    if (!pr) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < len; i++) {
+        json_t *o = json_array_get(arr, i), *id = json_object_get(o, "id"), *rule = json_object_get(o, "rule");
+        if (!json_is_integer(id) || !rule || !json_object_get(o, "title")) {
+            tu_free(pr);
+            return tu_err_set(err, TU_EPARSE, "%s: policy %zu needs an integer id, a title and a rule", what, i + 1);
+        }
+        pr[i] = (tu_policy_rule){json_integer_value(id), rule};
+    }
+    *out = pr, *n = len;
+    return TU_OK;
+}
+
+int tu_policy_rules_load(const char *path, json_t **doc, tu_policy_rule **out, size_t *n, tu_err *err) {
+    json_error_t je;
+    *out = NULL, *n = 0;
+    if (!(*doc = json_load_file(path, 0, &je))) {
+        err->line = je.line, err->col = je.column;
+        return tu_err_set(err, TU_EPARSE, "%s: line %d, column %d: %s", path, je.line, je.column, je.text);
+    }
+    return tu_policy_rules_from_json(*doc, path, out, n, err);
+}
+
 int tu_polindex_build(const tu_policy_rule *pols, size_t n, tu_polindex **out, tu_err *err) {
     *out = NULL;
     if (n > UINT32_MAX) return tu_err_set(err, TU_ETOOBIG, "too many policies");

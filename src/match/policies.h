@@ -25,6 +25,14 @@ typedef struct tu_policy_rule {
     const json_t *rule;  /* JsonLogic (borrowed during build) */
 } tu_policy_rule;
 
+/* Reads a policy list [{"id":N,"title":"..." or {"zh","en"},"rule":JsonLogic}, ...] — the file format of `techup serve
+ * --policies` and `techup policies-for` — into *out (tu_malloc'd, *n entries; the rules point into arr, so arr
+ * must outlive them). Returns TU_OK, or TU_EPARSE naming `what` and the element that lacks an integer id, a title
+ * or a rule (or that arr is not an array), TU_ENOMEM. */
+int tu_policy_rules_from_json(const json_t *arr, const char *what, tu_policy_rule **out, size_t *n, tu_err *err);
+/* The same from a file: *doc receives the parsed array (json_decref it), err->line/col a syntax error's place. */
+int tu_policy_rules_load(const char *path, json_t **doc, tu_policy_rule **out, size_t *n, tu_err *err);
+
 /* Builds the index. Returns TU_OK, or the compile error of the first bad rule (err names its id). */
 int tu_polindex_build(const tu_policy_rule *pols, size_t n, tu_polindex **out, tu_err *err);
 void tu_polindex_close(tu_polindex *pi); /* NULL is fine */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "match/policies.h"
 #include "rand_ent.h"
 #include "ref_eval.h"
@@ -94,10 +95,34 @@ static void test_bad_policy(void **state) {
     json_decref(bad);
 }
 
+/* The policy-list format shared by `techup serve --policies` and `techup policies-for`. */
+static void test_policy_list(void **state) {
+    (void)state;
+    tu_policy_rule *pr = NULL;
+    size_t n = 9;
+    tu_err err = {0};
+    json_t *ok = json_loads("[{\"id\":7,\"title\":{\"zh\":\"甲\"},\"rule\":true},{\"id\":8,\"title\":\"b\",\"rule\":false}]", 0, NULL);
+    assert_int_equal(tu_policy_rules_from_json(ok, "t", &pr, &n, &err), TU_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(pr[1].id, 8);
+    assert_ptr_equal(pr[0].rule, json_object_get(json_array_get(ok, 0), "rule"));
+    tu_free(pr);
+    json_t *bad = json_loads("[{\"id\":1,\"title\":\"a\",\"rule\":true},{\"id\":\"2\",\"title\":\"b\",\"rule\":true}]", 0, NULL);
+    assert_int_equal(tu_policy_rules_from_json(bad, "f.json", &pr, &n, &err), TU_EPARSE);
+    assert_null(pr);
+    assert_non_null(strstr(err.msg, "f.json: policy 2 needs an integer id"));
+    assert_int_equal(tu_policy_rules_from_json(json_object_get(ok, "x"), "f.json", &pr, &n, &err), TU_EPARSE);
+    json_t *doc = NULL;
+    assert_int_equal(tu_policy_rules_load("/nonexistent/policies.json", &doc, &pr, &n, &err), TU_EPARSE);
+    assert_null(doc);
+    json_decref(ok), json_decref(bad);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_bad_policy),
+        cmocka_unit_test(test_policy_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
