@@ -6,10 +6,11 @@
 #include <unistd.h>
 
 #include "app/policy.h"
+#include "core/enterprise.h"
+#include "store/registry.h"
 #include "store/store.h"
 #include "tmpdir.h"
 
-#define tempdb_dir dir /* the folder of tmpdir.h */
 static tu_store *st;
 
 static int tempdb_setup(void **state) {
@@ -23,6 +24,17 @@ static int tempdb_teardown(void **state) {
     tu_store_close(st);
     st = NULL;
     return tmpdir_teardown(state);
+}
+
+/* Writes ents into the store as one import source ("seed.csv") in one transaction; ids (may be NULL) receive
+ * their store ids. Returns 0 or -1. */
+__attribute__((unused)) static int tempdb_seed(tu_ent *ents, size_t n, int64_t *ids) {
+    tu_err err = {0};
+    int64_t sid;
+    if (tu_store_begin(st, &err) || tu_store_source_add(st, "import", "seed.csv", 20000, &sid, &err) ||
+        tu_store_ent_upsert(st, ents, n, sid, ids, &err) || tu_store_commit(st, &err))
+        return -1;
+    return 0;
 }
 
 /* The JSON file data_dir/name (asserting that it parses); new reference. */

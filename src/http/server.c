@@ -436,7 +436,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
         MHD_stop_daemon(s->mhd);
         tu_log(TU_LOG_INFO, "http.stop", "stopped (%ld requests cut short)", left);
     }
-    tu__pool_stop(s->pool);
+    tu__pool_stop(s->pool); /* a server that failed before its daemon started still has its pool */
     tu_match_svc_close(s->match); /* after the workers: no writer runs now */
     tu_green_config_clear(&s->green);
     tu_inbox_close(s->inbox);

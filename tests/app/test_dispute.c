@@ -17,9 +17,8 @@
 #include "core/codes.h"
 #include "core/num.h"
 #include "store/registry.h"
-#include "tmpdir.h"
+#include "tempdb.h"
 
-static tu_store *s;
 static char usccs[2][19]; /* 0: Shenzhen (440300), 1: Guangzhou (440100) */
 static int64_t ids[2];
 static int hook_calls;
@@ -42,24 +41,16 @@ static void make(int i, tu_ent *e) {
 }
 
 static int setup(void **state) {
-    if (tmpdir_setup(state)) return -1;
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    tu_err err = {0};
-    if (tu_store_open(path, 0, &s, &err)) return -1;
+    if (tempdb_setup(state)) return -1;
     tu_ent ents[2];
     make(0, &ents[0]), make(1, &ents[1]);
-    int64_t sid;
-    if (tu_store_begin(s, &err) || tu_store_source_add(s, "import", "seed.csv", 20000, &sid, &err) ||
-        tu_store_ent_upsert(s, ents, 2, sid, ids, &err) || tu_store_commit(s, &err))
-        return -1;
+    if (tempdb_seed(ents, 2, ids)) return -1;
     return tu_app_on_enterprise_change(on_change, NULL);
 }
 
 static int teardown(void **state) {
     tu_app_enterprise_subscribers_clear();
-    tu_store_close(s);
-    return tmpdir_teardown(state);
+    return tempdb_teardown(state);
 }
 
 static tu_principal who(int role, const char *scope, const char *name) {
@@ -74,15 +65,15 @@ static tu_actor actor(const tu_principal *p) { return (tu_actor){p->user_id, p->
 static void value_of(int i, int attr, char *buf, size_t n, tu_source *src) {
     tu_ent e;
     tu_err err = {0};
-    assert_int_equal(tu_store_ent_get_by_id(s, ids[i], &e, NULL, &err), TU_OK);
+    assert_int_equal(tu_store_ent_get_by_id(st, ids[i], &e, NULL, &err), TU_OK);
     tu_ent_format(&e, attr, buf, n);
-    if (src) assert_int_equal(tu_store_value_source(s, ids[i], attr, src, &err), TU_OK);
+    if (src) assert_int_equal(tu_store_value_source(st, ids[i], attr, src, &err), TU_OK);
 }
 
 static int64_t audit_rows(void) {
     tu_audit_report rep;
     tu_err err = {0};
-    assert_int_equal(tu_audit_verify(s, &rep, &err), TU_OK);
+    assert_int_equal(tu_audit_verify(st, &rep, &err), TU_OK);
     return rep.rows;
 }
 
@@ -92,21 +83,21 @@ static void test_create_validates(void **state) {
     tu_actor a = actor(&ent);
     tu_err err = {0};
     int64_t id = 0, rows = audit_rows();
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "no_such_attr", "1", "", &id, &err), TU_EVALIDATION);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "uscc", usccs[1], "", &id, &err), TU_EVALIDATION);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "industry_section", "C", "", &id, &err), TU_EVALIDATION);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "revenue", "lots", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "no_such_attr", "1", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "uscc", usccs[1], "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "industry_section", "C", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "revenue", "lots", "", &id, &err), TU_EVALIDATION);
     assert_non_null(strstr(err.msg, "revenue"));
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "employees", "-3", "", &id, &err), TU_EVALIDATION);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "tags", "not_a_tag", "", &id, &err), TU_EVALIDATION);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "revenue", "2500", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "employees", "-3", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "tags", "not_a_tag", "", &id, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "revenue", "2500", "", &id, &err), TU_EVALIDATION);
     /* another enterprise's data */
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[1], "revenue", "10", "", &id, &err), TU_EFORBIDDEN);
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, "91440300MA5D99999", "revenue", "10", "", &id, &err), TU_ENOTFOUND);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[1], "revenue", "10", "", &id, &err), TU_EFORBIDDEN);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, "91440300MA5D99999", "revenue", "10", "", &id, &err), TU_ENOTFOUND);
     assert_int_equal(audit_rows(), rows); /* nothing written */
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "revenue", "3100.5", "the 2025 report says so", &id, &err), TU_OK);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "revenue", "3100.5", "the 2025 report says so", &id, &err), TU_OK);
     tu_dispute d;
-    assert_int_equal(tu_store_dispute_get(s, id, &d, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_get(st, id, &d, &err), TU_OK);
     assert_string_equal(d.status, "open");
     assert_string_equal(d.attribute, "revenue");
     assert_string_equal(d.current_value, "2500");
@@ -123,11 +114,11 @@ static void test_accept_writes_value_with_dispute_source(void **state) {
     tu_actor a = actor(&ent), ca = actor(&city), oa = actor(&other_city);
     tu_err err = {0};
     int64_t id;
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[0], "employees", "75", "", &id, &err), TU_OK);
-    assert_int_equal(tu_app_dispute_resolve(s, &other_city, &oa, id, 1, NULL, "no", &err), TU_EFORBIDDEN);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[0], "employees", "75", "", &id, &err), TU_OK);
+    assert_int_equal(tu_app_dispute_resolve(st, &other_city, &oa, id, 1, NULL, "no", &err), TU_EFORBIDDEN);
     int64_t rows = audit_rows();
     hook_calls = 0;
-    assert_int_equal(tu_app_dispute_resolve(s, &city, &ca, id, 1, NULL, "checked the payroll", &err), TU_OK);
+    assert_int_equal(tu_app_dispute_resolve(st, &city, &ca, id, 1, NULL, "checked the payroll", &err), TU_OK);
     char v[64];
     tu_source src;
     value_of(0, TU_A_EMPLOYEES, v, sizeof v, &src);
@@ -140,13 +131,13 @@ static void test_accept_writes_value_with_dispute_source(void **state) {
     assert_int_equal(hook_calls, 1);
     assert_int_equal(audit_rows(), rows + 2); /* enterprise.update + dispute.accept */
     tu_dispute d;
-    assert_int_equal(tu_store_dispute_get(s, id, &d, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_get(st, id, &d, &err), TU_OK);
     assert_string_equal(d.status, "accepted");
     assert_string_equal(d.resolved_by, "sz1");
     assert_string_equal(d.resolution_comment, "checked the payroll");
     assert_true(d.resolved_at[0] != '\0');
     /* once only */
-    assert_int_equal(tu_app_dispute_resolve(s, &city, &ca, id, 0, NULL, "", &err), TU_ESTATE);
+    assert_int_equal(tu_app_dispute_resolve(st, &city, &ca, id, 0, NULL, "", &err), TU_ESTATE);
 }
 
 static void test_reject_changes_nothing(void **state) {
@@ -155,9 +146,9 @@ static void test_reject_changes_nothing(void **state) {
     tu_actor a = actor(&ent), pa = actor(&prov);
     tu_err err = {0};
     int64_t id;
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[1], "rd_ratio", "5.5", "", &id, &err), TU_OK);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[1], "rd_ratio", "5.5", "", &id, &err), TU_OK);
     hook_calls = 0;
-    assert_int_equal(tu_app_dispute_resolve(s, &prov, &pa, id, 0, NULL, "no evidence", &err), TU_OK);
+    assert_int_equal(tu_app_dispute_resolve(st, &prov, &pa, id, 0, NULL, "no evidence", &err), TU_OK);
     char v[64];
     tu_source src;
     value_of(1, TU_A_RD_RATIO, v, sizeof v, &src);
@@ -165,7 +156,7 @@ static void test_reject_changes_nothing(void **state) {
     assert_string_equal(src.kind, "import");
     assert_int_equal(hook_calls, 0);
     tu_dispute d;
-    assert_int_equal(tu_store_dispute_get(s, id, &d, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_get(st, id, &d, &err), TU_OK);
     assert_string_equal(d.status, "rejected");
 }
 
@@ -175,15 +166,15 @@ static void test_accept_bad_override_rolls_back(void **state) {
     tu_actor a = actor(&ent), pa = actor(&prov);
     tu_err err = {0};
     int64_t id;
-    assert_int_equal(tu_app_dispute_create(s, &ent, &a, usccs[1], "revenue", "10", "", &id, &err), TU_OK);
+    assert_int_equal(tu_app_dispute_create(st, &ent, &a, usccs[1], "revenue", "10", "", &id, &err), TU_OK);
     int64_t rows = audit_rows();
-    assert_int_equal(tu_app_dispute_resolve(s, &prov, &pa, id, 1, "ten", "", &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_dispute_resolve(st, &prov, &pa, id, 1, "ten", "", &err), TU_EVALIDATION);
     tu_dispute d;
-    assert_int_equal(tu_store_dispute_get(s, id, &d, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_get(st, id, &d, &err), TU_OK);
     assert_string_equal(d.status, "open");
     assert_int_equal(audit_rows(), rows);
     /* an official may accept with a corrected value */
-    assert_int_equal(tu_app_dispute_resolve(s, &prov, &pa, id, 1, "12", "", &err), TU_OK);
+    assert_int_equal(tu_app_dispute_resolve(st, &prov, &pa, id, 1, "12", "", &err), TU_OK);
     char v[64];
     value_of(1, TU_A_REVENUE, v, sizeof v, NULL);
     assert_string_equal(v, "12");
@@ -201,16 +192,16 @@ static void test_scan_filters(void **state) {
     int n = 0;
     tu_dispute_filter open_sz = {.city = 440300, .resolved = 1}, done = {.resolved = 2}, gz = {.ent_id = 0};
     gz.ent_id = ids[1];
-    assert_int_equal(tu_store_dispute_scan(s, &open_sz, 100, count, &n, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_scan(st, &open_sz, 100, count, &n, &err), TU_OK);
     assert_int_equal(n, 1); /* the revenue dispute of the first test */
     n = 0;
-    assert_int_equal(tu_store_dispute_scan(s, &done, 100, count, &n, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_scan(st, &done, 100, count, &n, &err), TU_OK);
     assert_int_equal(n, 3);
     n = 0;
-    assert_int_equal(tu_store_dispute_scan(s, &gz, 100, count, &n, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_scan(st, &gz, 100, count, &n, &err), TU_OK);
     assert_int_equal(n, 2);
     n = 0;
-    assert_int_equal(tu_store_dispute_scan(s, &gz, 1, count, &n, &err), TU_OK);
+    assert_int_equal(tu_store_dispute_scan(st, &gz, 1, count, &n, &err), TU_OK);
     assert_int_equal(n, 1);
 }
 

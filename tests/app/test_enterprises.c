@@ -15,9 +15,8 @@
 #include "app/registry.h"
 #include "core/codes.h"
 #include "core/num.h"
-#include "tmpdir.h"
+#include "tempdb.h"
 
-static tu_store *s;
 static char usccs[6][19];
 static int hook_calls;
 static tu_ent hook_last;
@@ -46,24 +45,16 @@ static void make(int i, tu_ent *e) {
 }
 
 static int setup(void **state) {
-    if (tmpdir_setup(state)) return -1;
-    char path[128];
-    snprintf(path, sizeof path, "%s/t.db", dir);
-    tu_err err = {0};
-    if (tu_store_open(path, 0, &s, &err)) return -1;
+    if (tempdb_setup(state)) return -1;
     tu_ent ents[6];
     for (int i = 0; i < 6; i++) make(i, &ents[i]);
-    int64_t sid;
-    if (tu_store_begin(s, &err) || tu_store_source_add(s, "import", "seed.csv", 20000, &sid, &err) ||
-        tu_store_ent_upsert(s, ents, 6, sid, NULL, &err) || tu_store_commit(s, &err))
-        return -1;
+    if (tempdb_seed(ents, 6, NULL)) return -1;
     return tu_app_on_enterprise_change(on_change, NULL);
 }
 
 static int teardown(void **state) {
     tu_app_enterprise_subscribers_clear();
-    tu_store_close(s);
-    return tmpdir_teardown(state);
+    return tempdb_teardown(state);
 }
 
 static tu_principal who(int role, const char *scope) {
@@ -77,7 +68,7 @@ static tu_principal who(int role, const char *scope) {
 static int search(const tu_principal *p, const tu_ent_query *q, tu_ent_row *rows, int max, int *more) {
     int n;
     tu_err err = {0};
-    assert_int_equal(tu_app_ent_search(s, p, q, rows, max, &n, more, &err), TU_OK);
+    assert_int_equal(tu_app_ent_search(st, p, q, rows, max, &n, more, &err), TU_OK);
     return n;
 }
 
@@ -122,7 +113,7 @@ static void test_keyset_pages(void **state) {
 
 static void source_of(int64_t id, int attr, tu_source *src) {
     tu_err err = {0};
-    assert_int_equal(tu_store_value_source(s, id, attr, src, &err), TU_OK);
+    assert_int_equal(tu_store_value_source(st, id, attr, src, &err), TU_OK);
 }
 
 static void test_patch(void **state) {
@@ -135,13 +126,13 @@ static void test_patch(void **state) {
     int64_t id;
     json_t *v = json_pack("{s:s,s:i}", "revenue", "2500.5", "employees", 10); /* employees unchanged */
     hook_calls = 0;
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, usccs[1], v, tu_date_from_ymd(2026, 6, 30), &out, &changed, &err), TU_OK);
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, usccs[1], v, tu_date_from_ymd(2026, 6, 30), &out, &changed, &err), TU_OK);
     json_decref(v);
     assert_int_equal(changed, 1);
     assert_int_equal(hook_calls, 1);
     assert_int_equal(hook_last.revenue, out.revenue);
     tu_ent e;
-    assert_int_equal(tu_store_ent_get_by_uscc(s, usccs[1], &id, &e, NULL, &err), TU_OK);
+    assert_int_equal(tu_store_ent_get_by_uscc(st, usccs[1], &id, &e, NULL, &err), TU_OK);
     char buf[32];
     tu_ent_format(&e, TU_A_REVENUE, buf, sizeof buf);
     assert_string_equal(buf, "2500.5");
@@ -154,13 +145,13 @@ static void test_patch(void **state) {
     /* a second correction keeps the first one's source on revenue */
     tu_principal prov = who(TU_ROLE_PROVINCIAL_OFFICIAL, "");
     v = json_pack("{s:s}", "tags", "high_tech");
-    assert_int_equal(tu_app_ent_patch(s, &prov, &a, usccs[1], v, 0, NULL, &changed, &err), TU_OK);
+    assert_int_equal(tu_app_ent_patch(st, &prov, &a, usccs[1], v, 0, NULL, &changed, &err), TU_OK);
     json_decref(v);
     source_of(id, TU_A_REVENUE, &src);
     assert_string_equal(src.kind, "api");
     assert_int_equal(src.as_of, tu_date_from_ymd(2026, 6, 30));
     tu_audit_report rep;
-    assert_int_equal(tu_audit_verify(s, &rep, &err), TU_OK);
+    assert_int_equal(tu_audit_verify(st, &rep, &err), TU_OK);
     assert_int_equal(rep.rows, 2);
 }
 
@@ -172,21 +163,21 @@ static void test_patch_refused_changes_nothing(void **state) {
     int changed;
     hook_calls = 0;
     json_t *v = json_pack("{s:s,s:s}", "revenue", "7", "employees", "-1");
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EVALIDATION);
     assert_non_null(strstr(err.msg, "employees"));
     json_decref(v);
     v = json_pack("{s:s}", "city", "440100");
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EFORBIDDEN);
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EFORBIDDEN);
     json_decref(v);
     v = json_pack("{s:s}", "revenue", "7");
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, usccs[5], v, 0, NULL, &changed, &err), TU_EFORBIDDEN); /* 440100 */
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, "91440300MA5D999990", v, 0, NULL, &changed, &err), TU_ENOTFOUND);
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, usccs[5], v, 0, NULL, &changed, &err), TU_EFORBIDDEN); /* 440100 */
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, "91440300MA5D999990", v, 0, NULL, &changed, &err), TU_ENOTFOUND);
     json_decref(v);
     v = json_pack("{s:s}", "colour", "red");
-    assert_int_equal(tu_app_ent_patch(s, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EVALIDATION);
+    assert_int_equal(tu_app_ent_patch(st, &city, &a, usccs[2], v, 0, NULL, &changed, &err), TU_EVALIDATION);
     json_decref(v);
     tu_ent e;
-    assert_int_equal(tu_store_ent_get_by_uscc(s, usccs[2], NULL, &e, NULL, &err), TU_OK);
+    assert_int_equal(tu_store_ent_get_by_uscc(st, usccs[2], NULL, &e, NULL, &err), TU_OK);
     assert_int_equal(e.employees, 10);
     assert_int_equal(hook_calls, 0);
 }

@@ -107,7 +107,7 @@ static void test_groups_caps_review_export(void **state) {
     assert_int_equal(g.fen[12], 80);
     /* export */
     char path[160];
-    snprintf(path, sizeof path, "%s/grants.csv", tempdb_dir);
+    snprintf(path, sizeof path, "%s/grants.csv", dir);
     FILE *f = fopen(path, "w");
     assert_int_equal(tu_app_grant_export_csv(st, lb, f, &err), TU_OK);
     fclose(f);
@@ -116,7 +116,7 @@ static void test_groups_caps_review_export(void **state) {
     assert_non_null(strstr(text, ",b,1,7,,0.00,0,\"non-combinable with a\"\r\n")); /* not in the registry: no uscc */
     assert_non_null(strstr(text, ",b,1,12,,5.00,500,\"\"\r\n"));
     free(text);
-    snprintf(path, sizeof path, "%s/grants.xlsx", tempdb_dir);
+    snprintf(path, sizeof path, "%s/grants.xlsx", dir);
     assert_int_equal(tu_app_grant_export_xlsx(st, lb, path, &err), TU_OK);
     text = slurp(path);
     assert_int_equal(memcmp(text, "PK", 2), 0); /* a zip container */

@@ -103,9 +103,9 @@ static void test_publish_and_delivery_survive_kill_9(void **state) {
     unsigned seed = getenv("TECHUP_CRASH_SEED") ? (unsigned)atoi(getenv("TECHUP_CRASH_SEED")) : (unsigned)time(NULL);
     printf("# crash test seed %u\n", seed);
     srand(seed);
-    snprintf(db, sizeof db, "%s/crash.db", tempdb_dir);
+    snprintf(db, sizeof db, "%s/crash.db", dir);
     char ids_path[160], policy_path[512], url[64];
-    snprintf(ids_path, sizeof ids_path, "%s/recipients.txt", tempdb_dir);
+    snprintf(ids_path, sizeof ids_path, "%s/recipients.txt", dir);
     snprintf(policy_path, sizeof policy_path, "%s/equipment-2021.json", data_dir);
     roaring_bitmap_t *set = make_recipients(ids_path);
     assert_int_equal(recv_start(&rv, SECRET, 0), 0);
