@@ -123,16 +123,12 @@ int tu_h_award_disburse(tu_req *r, tu_err *err) {
  * policy's formula in force today, over N days of interest (default 360). */
 int tu_h_loan_subsidy(tu_req *r, tu_err *err) {
     tu_caller c;
-    tu_project p;
-    const char *policy = tu_req_query(r, "policy"), *d = tu_req_query(r, "days");
-    long days = 360;
+    tu_project p = {0}; /* cleared even when the query is refused before it is read */
+    const char *policy = tu_req_query(r, "policy");
+    int64_t days = 360;
     if (!policy || !*policy || strlen(policy) > 64) return tu_err_set(err, TU_EINVAL, "give ?policy= (code or id)");
-    if (d && *d) {
-        char *end;
-        days = strtol(d, &end, 10);
-        if (*end || days < 1 || days > 36600) return tu_err_set(err, TU_EINVAL, "'days' must be 1..36600");
-    }
-    int rc = tu__h_project(r, &c, &p, err);
+    int rc = tu_req_query_int(r, "days", 1, 36600, &days, err);
+    if (!rc) rc = tu__h_project(r, &c, &p, err);
     tu_project_clear(&p);
     if (rc) return rc;
     tu_policy_source src = tu_policy_source_store(r->store);

@@ -37,10 +37,9 @@ static int add_list(void *ctx, const tu_grant_list *gl) {
 
 /* ?policy=ID */
 int tu_h_grants_list(tu_req *r, tu_err *err) {
-    const char *p = tu_req_query(r, "policy");
-    char *end = NULL;
-    long long policy = p ? strtoll(p, &end, 10) : 0;
-    if (!p || !*p || *end || policy <= 0) return tu_err_set(err, TU_EINVAL, "'policy' must be a policy id");
+    int64_t policy = 0;
+    if (tu_req_query_int(r, "policy", 1, INT64_MAX, &policy, err)) return err->code;
+    if (!policy) return tu_err_set(err, TU_EINVAL, "give ?policy= (a policy id)");
     lists_ctx c = {r->store, json_array(), json_object()};
     int rc = tu_store_grant_list_scan(r->store, policy, add_list, &c, err);
     json_decref(c.titles);

@@ -183,15 +183,10 @@ int tu_h_proj_list(tu_req *r, tu_err *err) {
 /* GET /projects/overdue: deadline passed; ?within=N lists those due in the next N days instead (reminders). */
 int tu_h_proj_overdue(tu_req *r, tu_err *err) {
     tu_caller c;
-    const char *w = tu_req_query(r, "within");
-    long within = -1;
-    if (w && *w) {
-        char *end;
-        within = strtol(w, &end, 10);
-        if (*end || within < 0 || within > 366) return tu_err_set(err, TU_EINVAL, "'within' must be 0..366 days");
-    }
+    int64_t within = -1; /* absent: the overdue list */
     tu_project_list l = {0};
-    int rc = tu__h_caller(r, &c, err);
+    int rc = tu_req_query_int(r, "within", 0, 366, &within, err);
+    if (!rc) rc = tu__h_caller(r, &c, err);
     if (!rc)
         rc = within >= 0 ? tu_workflow_due_soon(r->store, &c, tu_date_today(), (int)within, &l, err)
                          : tu_workflow_overdue(r->store, &c, tu_date_today(), &l, err);

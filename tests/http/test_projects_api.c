@@ -425,6 +425,9 @@ static void test_bank_sees_only_its_projects(void **state) {
     req("GET", path, bank, NULL, 200, &r);
     assert_string_equal(str(r.json, "subsidy"), "300000.00"); /* 1.5 % of 20 million yuan */
     th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy&days=0", mine);
+    req("GET", path, bank, NULL, 400, &r); /* refused before the project is read */
+    th_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy", other);
     req("GET", path, ent, NULL, 409, &r); /* no loan chosen */
     th_resp_free(&r);
@@ -465,6 +468,8 @@ static void test_list_paging_and_bad_input(void **state) {
     assert_string_equal(th_error_code(&r), "validation_failed");
     th_resp_free(&r);
     req("GET", "/api/v1/projects/overdue?within=30", city, NULL, 200, &r);
+    th_resp_free(&r);
+    req("GET", "/api/v1/projects/overdue?within=999", city, NULL, 400, &r); /* out of range: refused */
     th_resp_free(&r);
 }
 

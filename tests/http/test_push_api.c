@@ -390,6 +390,10 @@ static void test_grant_list_download(void **state) {
     assert_string_equal(str(json_array_get(json_object_get(r.json, "items"), 0), "uscc"), usccs[0]);
     assert_true(json_is_string(json_object_get(r.json, "next_cursor")));
     th_resp_free(&r);
+    req("GET", "/api/v1/grants?policy=x1", city, NULL, 400, &r); /* not an id */
+    th_resp_free(&r);
+    req("GET", "/api/v1/grants", city, NULL, 400, &r);
+    th_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/grants?policy=%lld", (long long)pid);
     req("GET", path, prov, NULL, 200, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
