@@ -28,6 +28,7 @@ test-deps: web-deps
 web-deps: web/vendor/echarts.esm.min.mjs
 
 node_modules/.package-lock.json: package-lock.json package.json
+	@scripts/install-deps --npm
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
