@@ -121,6 +121,7 @@ static void check_edges(run *r, const tu__node *n, int slot, uint64_t *t, const 
             uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
             ids[k++] = id;
             if (slot == TU__NUM_FOUNDED) __builtin_prefetch(&r->ix->founded[id]);
+            else if (slot == TU__NUM_EMPLOYEES) __builtin_prefetch(&r->ix->employees[id]);
             else __builtin_prefetch(&r->ix->num[slot][id]);
         }
     uint32_t base = (uint32_t)(r->w0 * 64);

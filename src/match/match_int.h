@@ -47,7 +47,8 @@ struct tu_index {
     pthread_rwlock_t lock; /* readers: one query; writer: one record (short) */
     size_t n, cap;
     /* columns, one entry per id (see index.c for the byte budget) */
-    int64_t *num[4];         /* revenue, employees, rd_ratio, energy_tce */
+    int64_t *num[4];         /* revenue, -, rd_ratio, energy_tce (num[TU__NUM_EMPLOYEES] is NULL) */
+    int32_t *employees;      /* at most INT32_MAX (core/enterprise.c refuses more) */
     int32_t *founded;
     uint8_t *qcode[TU__NUM_COUNT]; /* bucket of the value: bounds[k][q] <= v < bounds[k][q+1] */
     int64_t bounds[TU__NUM_COUNT][TU__QBUCKETS];
@@ -57,6 +58,11 @@ struct tu_index {
     uint16_t *tags, *present;
     uint64_t *uscc_lo; /* USCC characters 1-12, 5 bits each */
     uint32_t *uscc_hi; /* characters 13-18 */
+    /* USCC -> id: open addressing with linear probing over the packed USCC; a slot holds id + 1 in its low 28
+     * bits and 4 more bits of the hash above them (most probes of other keys end without reading a column);
+     * 0 = empty. Kept at most 7/8 full: 4.8 bytes per enterprise at 7M. */
+    uint32_t *by_uscc;
+    size_t by_uscc_mask, by_uscc_used;
     /* bitmaps */
     roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
     roaring_bitmap_t *tag[TU_TAG_COUNT];

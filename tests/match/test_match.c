@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/alloc.h"
+#include "core/codes.h"
 #include "match/match.h"
 #include "match/match_int.h"
 #include "rand_ent.h"
@@ -225,6 +226,42 @@ static void test_index_rows(void **state) {
     assert_true(cols / tu_index_count(f->ix) <= 64);
 }
 
+static void check_all_found(const tu_index *ix, const tu_ent *ents, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (tu_index_find_uscc(ix, ents[i].uscc) != (int64_t)i) fail_msg("USCC of id %zu not found", i);
+}
+
+/* USCC -> id through growth of the table (appends), changes of USCCs (deletions shift probe chains) and changes
+ * back: after each step every record's USCC finds exactly its id and a USCC no record holds finds nothing. */
+static void test_uscc_lookup(void **state) {
+    fixture *f = *state;
+    tu_index *ix;
+    tu_err err = {0};
+    tu_ent *ents = calloc(N, sizeof *ents);
+    memcpy(ents, f->ents, N * sizeof *ents);
+    assert_int_equal(tu_index_build(ents, 10, &ix, &err), TU_OK);
+    check_all_found(ix, ents, 10);
+    for (uint32_t i = 10; i < N; i++) assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    check_all_found(ix, ents, N);
+    char old[19];
+    memcpy(old, ents[3].uscc, sizeof old);
+    for (uint32_t i = 0; i < N; i += 3) { /* a new organisation code for every third record */
+        snprintf(ents[i].uscc + 8, 10, "Y%08u", i);
+        ents[i].uscc[17] = tu_uscc_check_char(ents[i].uscc), ents[i].uscc[18] = '\0';
+        assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    }
+    check_all_found(ix, ents, N);
+    assert_int_equal(tu_index_find_uscc(ix, old), -1);
+    memcpy(ents, f->ents, N * sizeof *ents);
+    for (uint32_t i = 0; i < N; i += 3) assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    check_all_found(ix, ents, N);
+    assert_int_equal(tu_index_find_uscc(ix, old), 3);
+    assert_int_equal(tu_index_find_uscc(ix, "91440300MA5DYYYYY0"), -1); /* valid letters, held by none */
+    assert_int_equal(tu_index_find_uscc(ix, "91440300ma5d000000"), -1); /* not the alphabet */
+    tu_index_close(ix);
+    free(ents);
+}
+
 static void test_errors(void **state) {
     (void)state;
     tu_plan *p;
@@ -254,6 +291,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uscc_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),
