@@ -394,7 +394,7 @@ static uint64_t tally_city(tu_index *ix, const roaring_bitmap_t *set, const roar
 
 /* The ids of one city (the eligible set of city == code). */
 static roaring_bitmap_t *city_ids(tu_index *ix, uint32_t code, tu_err *err) {
-    char v[8];
+    char v[16];
     snprintf(v, sizeof v, "%u", code);
     json_t *rule = json_pack("{s:[{s:s},s]}", "==", "var", "city", v);
     tu_plan *p = NULL;
@@ -564,11 +564,9 @@ static bool shift_one(uint32_t id, void *ctx) {
 int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t **out, tu_err *err) {
     *out = NULL;
     tu_plan *p = NULL;
-    tu_matchset *ms = NULL;
     roaring_bitmap_t *b = NULL;
     int rc = tu_plan_compile(logic, &p, err);
-    if (!rc) rc = tu_match_run(m->ix, p, 0, &ms, err);
-    if (!rc && !(b = tu_matchset_bitmap(ms, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc) rc = tu_match_eligible(m->ix, p, &b, err);
     shift *sh = rc ? NULL : tu_calloc(1, sizeof *sh);
     if (!rc && (!sh || !(sh->out = roaring_bitmap_create()))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     if (!rc) { /* index id i is store id i + 1 (load.c) */
@@ -577,7 +575,7 @@ int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t
         roaring_bitmap_run_optimize(sh->out);
         *out = sh->out;
     }
-    tu_free(sh), bitmap_free(b), tu_matchset_free(ms), tu_plan_free(p);
+    tu_free(sh), bitmap_free(b), tu_plan_free(p);
     return rc;
 }
 

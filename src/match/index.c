@@ -101,6 +101,16 @@ int tu__code_of_ent(int slot, const tu_ent *e) {
     }
 }
 
+int tu__code_of_id(const tu_index *ix, int slot, uint32_t id) {
+    switch (slot) {
+    case TU__CODE_CITY: return ix->city[id];
+    case TU__CODE_DIVISION: return ix->division[id];
+    case TU__CODE_SECTION: return tu_division_at(ix->division[id])->code[0] - 'A';
+    case TU__CODE_SIZE: return ix->size[id];
+    default: return tu_city_at(ix->city[id])->region;
+    }
+}
+
 static int64_t ent_num(const tu_ent *e, int slot) {
     switch (slot) {
     case TU__NUM_REVENUE: return e->revenue;

@@ -42,6 +42,8 @@ int tu__code_slot(int attr);                        /* TU__CODE_* or -1 */
 int tu__code_nvalues(int slot);                     /* 21, 97, 26, 4, 4 */
 int tu__code_value(int slot, const char *s, size_t len); /* value index of a rule string, or -1 */
 int tu__code_of_ent(int slot, const tu_ent *e);     /* value index of a record (attribute present), or -1 */
+struct tu_index;
+int tu__code_of_id(const struct tu_index *ix, int slot, uint32_t id); /* the same from the columns */
 
 struct tu_index {
     pthread_rwlock_t lock; /* readers: one query; writer: one record (short) */
@@ -79,6 +81,15 @@ uint64_t *tu__scratch_get(struct tu_index *ix, size_t words);
 void tu__scratch_put(struct tu_index *ix, uint64_t *b, size_t words); /* NULL is fine */
 
 int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id);
+
+/* The buckets a range lo..hi (lo <= hi) touches: a..z wholly inside (none when z < a), e1 / e2 the boundary
+ * buckets whose rows need their exact value checked (-1 = none). */
+typedef struct tu__rbuckets {
+    int a, z, e1, e2;
+} tu__rbuckets;
+tu__rbuckets tu__range_buckets(const int64_t *bounds, int64_t lo, int64_t hi);
+extern int tu__match_sparse; /* sparse.c: 2 by cost, 1 whenever possible, 0 never */
+extern _Atomic unsigned long tu__match_sparse_runs; /* times the sparse path answered */
 void tu__index_row(const struct tu_index *ix, uint32_t id, tu_ent *e); /* rebuilds the record (name left empty) */
 
 /* ---- compiled rules (compile.c) ---- */

@@ -73,6 +73,19 @@ static void check_rule_ex(fixture *f, const json_t *rule, int naive) {
         counts[want]++;
     }
     assert_int_equal(tu_matchset_count(m, TU_MS_ELIGIBLE), counts[TU_TRI_TRUE]);
+    /* the eligible set alone: from bitmaps whenever possible (1), when cheaper (2), never (0) */
+    static const int sparse[] = {1, 2, 0};
+    for (int k = 0; k < 3; k++) {
+        tu__match_sparse = sparse[k];
+        roaring_bitmap_t *b = NULL;
+        assert_int_equal(tu_match_eligible(f->ix, p, &b, &err), TU_OK);
+        for (uint32_t i = 0; i < N; i++)
+            if (roaring_bitmap_contains(b, i) != tu_matchset_has(m, TU_MS_ELIGIBLE, i))
+                fail_msg("row %u: rule %s: tu_match_eligible (sparse %d) says %d", i, s, sparse[k], !tu_matchset_has(m, TU_MS_ELIGIBLE, i));
+        assert_int_equal(roaring_bitmap_get_cardinality(b), counts[TU_TRI_TRUE]);
+        roaring_bitmap_free(b);
+    }
+    tu__match_sparse = 2;
     assert_int_equal(tu_matchset_count(m, TU_MS_NOT_ELIGIBLE), counts[TU_TRI_FALSE]);
     assert_int_equal(tu_matchset_count(m, TU_MS_UNKNOWN), counts[TU_TRI_UNKNOWN]);
     tu_matchset_free(m);
@@ -119,11 +132,14 @@ static void test_operators(void **state) {
 static void test_random_rules(void **state) {
     fixture *f = *state;
     rnd_state = 777;
+    unsigned long sparse0 = tu__match_sparse_runs;
     for (int i = 0; i < 2000; i++) {
         json_t *rule = rnd_rule(3);
         check_rule(f, rule);
         json_decref(rule);
     }
+    /* most random rules can start from a bitmap: the sparse path must really have answered them */
+    if (tu__match_sparse_runs - sparse0 < 1000) fail_msg("sparse path answered only %lu of 2000 rules", tu__match_sparse_runs - sparse0);
 }
 
 static void test_small_chunks(void **state) { /* many chunks, chunk edges inside roaring containers */
