@@ -666,7 +666,7 @@ static void project_var(const json_t *f, char *buf, size_t n) {
 
 typedef struct summer {
     tu_index *ix;
-    json_t *formula;
+    tu_benefit *formula;
     int64_t cap, total;
     uint64_t counted, missing;
     int rc;
@@ -679,7 +679,7 @@ static bool sum_one(uint32_t id, void *ctx) {
     int64_t fen = 0;
     tu_err e2 = {0};
     if (tu_index_get(s->ix, id, &e)) return true;
-    int rc = tu_benefit_eval(s->formula, &e, NULL, &fen, &e2);
+    int rc = tu_benefit_run(s->formula, &e, NULL, &fen, &e2);
     if (rc == TU_EEVAL) return s->missing++, true; /* a missing attribute: not in the sum */
     if (rc) return s->rc = tu_err_set(s->err, rc, "benefit formula: %s", e2.msg), false;
     if (s->cap > 0 && fen > s->cap) fen = s->cap;
@@ -731,9 +731,10 @@ int tu_match_svc_estimate(tu_match_svc *m, const json_t *doc, uint32_t city, tu_
         snprintf(out->reason, sizeof out->reason, "the formula needs project data (%s): an upper bound, %llu "
                  "eligible enterprises x the per-enterprise cap", pv, (unsigned long long)out->eligible);
     } else {
-        summer sm = {m->ix, formula, cap, 0, 0, 0, TU_OK, err};
-        roaring_iterate(b, sum_one, &sm);
-        rc = sm.rc;
+        summer sm = {m->ix, NULL, cap, 0, 0, 0, TU_OK, err};
+        rc = tu_benefit_compile(formula, &sm.formula, err);
+        if (!rc) roaring_iterate(b, sum_one, &sm), rc = sm.rc;
+        tu_benefit_free(sm.formula);
         out->basis = TU_EST_FORMULA, out->total_fen = sm.total, out->counted = sm.counted, out->missing = sm.missing;
         snprintf(out->reason, sizeof out->reason, "the benefit formula evaluated for %llu eligible enterprises%s; "
                  "%llu lack data it needs and are not counted", (unsigned long long)sm.counted,
