@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/app_int.h"
+#include "app/jsonbuf.h"
 #include "app/policy.h"
 #include "app/registry.h"
 #include "core/alloc.h"
@@ -17,6 +18,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/num.h"
+#include "core/sbuf.h"
 #include "match/index.h"
 #include "match/match.h"
 #include "match/policies.h"
@@ -45,6 +47,7 @@ typedef struct polset {
     json_t *doc;       /* array of {"id","title","rule"[,"code"]} by position */
     tu_polindex *pi;   /* NULL without policies */
     tu_rule **rules;   /* compiled policy rules by position, for explanations */
+    char **heads;      /* by position: the start of its list item, `{"id":N,"title":...` (rendered once) */
     size_t npol;
 } polset;
 
@@ -67,15 +70,30 @@ static void polset_free(polset *p) {
     if (!p) return;
     for (size_t i = 0; p->rules && i < p->npol; i++) tu_rule_free(p->rules[i]);
     tu_free(p->rules);
+    for (size_t i = 0; p->heads && i < p->npol; i++) tu_free(p->heads[i]);
+    tu_free(p->heads);
     tu_polindex_close(p->pi);
     json_decref(p->doc);
     tu_free(p);
 }
 
-/* Builds the index and compiled rules of a polset whose doc array is set. */
-/* Compiles the rules of p->doc, already read into pr, and builds the policy index; frees pr. */
+/* Renders the start of each policy's list item once: `{"id":N,"title":<the doc's title>`. */
+static int render_heads(polset *p, const tu_policy_rule *pr) {
+    if (!(p->heads = tu_calloc(p->npol + 1, sizeof *p->heads))) return TU_ENOMEM;
+    for (size_t i = 0; i < p->npol; i++) {
+        tu_sbuf b = {0};
+        tu_sbuf_addf(&b, "{\"id\":%lld,\"title\":", (long long)pr[i].id);
+        tu_sbuf_add_json(&b, json_object_get(json_array_get(p->doc, i), "title"));
+        if (!(p->heads[i] = tu_sbuf_take(&b, NULL))) return TU_ENOMEM;
+    }
+    return TU_OK;
+}
+
+/* Compiles the rules of p->doc, already read into pr, renders the list items' heads and builds the policy
+ * index; frees pr. */
 static int polset_compile(polset *p, tu_policy_rule *pr, tu_err *err) {
     int rc = (p->rules = tu_calloc(p->npol + 1, sizeof *p->rules)) ? TU_OK : tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc && render_heads(p, pr)) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < p->npol; i++) rc = tu_rule_from_json(pr[i].rule, &p->rules[i], err);
     if (!rc) rc = tu_polindex_build(pr, p->npol, &p->pi, err);
     tu_free(pr);
@@ -472,7 +490,7 @@ static uint64_t tally_city(tu_index *ix, const roaring_bitmap_t *set, const roar
 
 /* The ids of one city (the eligible set of city == code). */
 static roaring_bitmap_t *city_ids(tu_index *ix, uint32_t code, tu_err *err) {
-    char v[8];
+    char v[16];
     snprintf(v, sizeof v, "%u", code);
     json_t *rule = json_pack("{s:[{s:s},s]}", "==", "var", "city", v);
     tu_plan *p = NULL;
@@ -556,55 +574,72 @@ json_t *tu_rule_lines(const json_t *logic, const char *lang) {
     return a;
 }
 
-static json_t *policy_json(const polset *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
-                           const json_t *prov) {
+/* Appends the list item of policy position pos: its head, the reason and, with explain, the explanation. */
+static void add_policy(tu_sbuf *b, const polset *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
+                       const json_t *prov) {
     char why[512];
-    json_t *pol = json_array_get(m->doc, pos);
-    json_t *o = json_pack("{s:I,s:O,s:s}", "id", (json_int_t)tu_polindex_id(m->pi, pos), "title",
-                          json_object_get(pol, "title"), "reason",
-                          w == TU_PR_ELIGIBLE ? "all conditions met" : tu_polindex_reason(m->pi, pos, e, why, sizeof why));
-    if (!o || !explain) return o;
-    tu_explain_opts opts = {1, prov};
-    json_t *x = tu_rule_explain(m->rules[pos], e, &opts, NULL);
-    if (x) {
-        json_object_set_new(o, "sentences", json_pack("{s:o,s:o}", "zh", tu_explain_lines(x, "zh"), "en",
-                                                      tu_explain_lines(x, "en")));
-        json_object_set_new(o, "explanation", x);
+    tu_sbuf_adds(b, m->heads[pos]);
+    if (w == TU_PR_ELIGIBLE) {
+        tu_sbuf_adds(b, ",\"reason\":\"all conditions met\"");
+    } else {
+        tu_sbuf_adds(b, ",\"reason\":");
+        tu_sbuf_add_jstr(b, tu_polindex_reason(m->pi, pos, e, why, sizeof why));
     }
-    return o;
+    tu_explain_opts opts = {1, prov};
+    json_t *x = explain ? tu_rule_explain(m->rules[pos], e, &opts, NULL) : NULL;
+    if (x) {
+        json_t *zh = tu_explain_lines(x, "zh"), *en = tu_explain_lines(x, "en");
+        tu_sbuf_adds(b, ",\"sentences\":{\"zh\":");
+        tu_sbuf_add_json(b, zh);
+        tu_sbuf_adds(b, ",\"en\":");
+        tu_sbuf_add_json(b, en);
+        tu_sbuf_adds(b, "},\"explanation\":");
+        tu_sbuf_add_json(b, x);
+        json_decref(zh), json_decref(en), json_decref(x);
+    }
+    tu_sbuf_add(b, "}", 1);
 }
 
 int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, size_t offset, size_t limit,
-                          int explain, const json_t *provenance, json_t **out, tu_err *err) {
+                          int explain, const json_t *provenance, char **out, size_t *len, tu_err *err) {
     static const char *const names[] = {"eligible", "near_miss", "unknown"};
+    *out = NULL;
     polset *p = pol_acquire(m);
-    json_t *o = json_pack("{s:I}", "policies", (json_int_t)p->npol);
     tu_polres *r = p->pi ? tu_polres_new(p->pi) : NULL;
-    if (!o || (p->pi && !r)) {
+    size_t want = p->npol, n[3] = {0}; /* positions listed: up to the page's end */
+    if (limit && offset < p->npol && limit < p->npol - offset) want = offset + limit;
+    uint32_t *pos = want ? tu_malloc(want * sizeof *pos) : NULL;
+    if ((p->pi && !r) || (want && !pos)) {
+        tu_polres_free(r), tu_free(pos);
         pol_release(m);
-        json_decref(o);
         return tu_err_set(err, TU_ENOMEM, "out of memory");
     }
     if (r) tu_polindex_match(p->pi, e, r), tu_metric_add(&m_policy_matches, 1);
-    json_t *counts = json_object();
-    json_object_set_new(o, "counts", counts);
+    for (int w = 0; w < 3 && r; w++) n[w] = tu_polres_list(r, (tu_pr_which)w, NULL, 0);
+    tu_sbuf b = {0};
+    tu_sbuf_addf(&b, "{\"policies\":%zu,\"uscc\":", p->npol);
+    tu_sbuf_add_jstr(&b, e->uscc);
+    tu_sbuf_addf(&b, ",\"counts\":{\"eligible\":%zu,\"near_miss\":%zu,\"unknown\":%zu}", n[0], n[1], n[2]);
     for (int w = 0; w < 3; w++) {
-        size_t n = r ? tu_polres_list(r, (tu_pr_which)w, NULL, 0) : 0;
-        json_object_set_new(counts, names[w], json_integer((json_int_t)n));
         if (lists && !(lists >> w & 1u)) continue;
-        json_t *list = json_array();
-        uint32_t *pos = tu_calloc(n + 1, sizeof *pos);
-        if (pos && r) tu_polres_list(r, (tu_pr_which)w, pos, n);
-        size_t end = limit && offset + limit < n ? offset + limit : n;
-        for (size_t i = offset; pos && i < end; i++)
-            json_array_append_new(list, policy_json(p, pos[i], e, (tu_pr_which)w, explain, provenance));
-        tu_free(pos);
-        json_object_set_new(o, names[w], list);
+        tu_sbuf_addf(&b, ",\"%s\":[", names[w]);
+        if (r) tu_polres_list(r, (tu_pr_which)w, pos, want);
+        size_t end = n[w] < want ? n[w] : want;
+        for (size_t i = offset; i < end; i++) {
+            if (i > offset) tu_sbuf_add(&b, ",", 1);
+            add_policy(&b, p, pos[i], e, (tu_pr_which)w, explain, provenance);
+        }
+        tu_sbuf_add(&b, "]", 1);
     }
-    tu_polres_free(r);
+    tu_sbuf_add(&b, "}", 1);
+    tu_polres_free(r), tu_free(pos);
     pol_release(m);
-    *out = o;
-    return TU_OK;
+    return (*out = tu_sbuf_take(&b, len)) ? TU_OK : tu_err_set(err, TU_ENOMEM, "out of memory");
+}
+
+int tu_match_svc_record(tu_match_svc *m, const char *uscc, tu_ent *out) {
+    int64_t id = tu_index_find_uscc(m->ix, uscc);
+    return id < 0 ? TU_ENOTFOUND : tu_index_get(m->ix, (uint32_t)id, out);
 }
 
 /* ---- eligible sets and publishing ---- */
@@ -625,11 +660,9 @@ static bool shift_one(uint32_t id, void *ctx) {
 int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t **out, tu_err *err) {
     *out = NULL;
     tu_plan *p = NULL;
-    tu_matchset *ms = NULL;
     roaring_bitmap_t *b = NULL;
     int rc = tu_plan_compile(logic, &p, err);
-    if (!rc) rc = tu_match_run(m->ix, p, 0, &ms, err);
-    if (!rc && !(b = tu_matchset_bitmap(ms, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc) rc = tu_match_eligible(m->ix, p, &b, err);
     shift *sh = rc ? NULL : tu_calloc(1, sizeof *sh);
     if (!rc && (!sh || !(sh->out = roaring_bitmap_create()))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     if (!rc) { /* index id i is store id i + 1 (load.c) */
@@ -638,7 +671,7 @@ int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t
         roaring_bitmap_run_optimize(sh->out);
         *out = sh->out;
     }
-    tu_free(sh), bitmap_free(b), tu_matchset_free(ms), tu_plan_free(p);
+    tu_free(sh), bitmap_free(b), tu_plan_free(p);
     return rc;
 }
 

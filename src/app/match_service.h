@@ -52,9 +52,10 @@ void tu_match_svc_stats_get(const tu_match_svc *m, tu_match_svc_stats *out);
  * compiler's error (TU_EPARSE / TU_EUNSUPPORTED / TU_EDEPTH), TU_ENOMEM. */
 int tu_match_svc_count(tu_match_svc *m, const json_t *logic, uint32_t city, json_t **out, tu_err *err);
 
-/* The policies of enterprise e: {"eligible":[P...],"near_miss":[P...],"unknown":[P...]} where P = {"id","title",
- * "reason"} plus, when explain is set, "explanation" (rules/explain.h, with provenance, may be NULL) and
- * "sentences":{"zh":[...],"en":[...]}. Returns TU_OK with *out, or TU_ENOMEM. */
+/* The policies of enterprise e as JSON text (written directly, no DOM: this is the portal's hottest read):
+ * {"policies":N,"uscc":"...","counts":{...},"eligible":[P...],"near_miss":[P...],"unknown":[P...]} where
+ * P = {"id","title","reason"} plus, when explain is set, "sentences":{"zh":[...],"en":[...]} and "explanation"
+ * (rules/explain.h, with provenance, may be NULL). Returns TU_OK with *out (tu_free it) and *len, or TU_ENOMEM. */
 /* Which lists tu_match_svc_policies fills (a bit per list; 0 = all three). */
 enum { TU_POLS_ELIGIBLE = 1, TU_POLS_NEAR_MISS = 2, TU_POLS_UNKNOWN = 4, TU_POLS_ALL = 7 };
 /* As described above, with only the lists of `lists` (TU_POLS_*, 0 = all) and "counts":{"eligible":N,
@@ -62,7 +63,12 @@ enum { TU_POLS_ELIGIBLE = 1, TU_POLS_NEAR_MISS = 2, TU_POLS_UNKNOWN = 4, TU_POLS
  * eligible ones ask for those). Each list holds its items offset .. offset + limit - 1 (limit 0 = to the end), in
  * policy order. */
 int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, size_t offset, size_t limit,
-                          int explain, const json_t *provenance, json_t **out, tu_err *err);
+                          int explain, const json_t *provenance, char **out, size_t *len, tu_err *err);
+
+/* The record of the enterprise with this USCC as the index holds it (every attribute rules read; name empty):
+ * what matching sees, without a store read. Returns TU_OK, or TU_ENOTFOUND when the index does not hold it (an
+ * unknown USCC, or one added by another process that this one has not heard of yet). */
+int tu_match_svc_record(tu_match_svc *m, const char *uscc, tu_ent *out);
 
 /* Reloads the active policies from s (a no-op when they came from a file). Queries keep running meanwhile; the
  * old set is freed once no query uses it. Returns TU_OK, or the store's or a rule's error (nothing changes then). */

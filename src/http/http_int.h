@@ -100,6 +100,8 @@ struct tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err);
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
  * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */
 int tu_reply_json(tu_req *r, int status, json_t *body);   /* steals body */
+/* Replies with JSON text already written (tu_malloc'd; taken over, also on failure; NULL = out of memory). */
+int tu_reply_json_text(tu_req *r, int status, char *text, size_t len);
 int tu_reply_error(tu_req *r, int code, const char *msg); /* msg NULL = the table's message */
 int tu_reply_raw(tu_req *r, int status, const char *ctype, const char *data, size_t len); /* ctype may be NULL */
 /* Adds the common headers to resp and queues it (taking it). */

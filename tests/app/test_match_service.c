@@ -15,6 +15,7 @@
 #include "app/match_service.h"
 #include "app/policy.h"
 #include "app/registry.h"
+#include "core/alloc.h"
 #include "store/change.h"
 #include "core/codes.h"
 #include "tmpdir.h"
@@ -50,7 +51,10 @@ static int setup(void **state) {
     snprintf(pols, sizeof pols, "%s/p.json", dir);
     FILE *f = fopen(pols, "w");
     if (!f) return -1;
-    fputs("[{\"id\":7,\"title\":\"a\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"revenue\"},0]},{\">=\":[{\"var\":\"rd_ratio\"},4]}]}}]", f);
+    fputs("[{\"id\":7,\"title\":\"a\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"revenue\"},0]},{\">=\":[{\"var\":\"rd_ratio\"},4]}]}},"
+          " {\"id\":8,\"title\":\"say \\\"hi\\\" \\\\ 设备\",\"rule\":{\">=\":[{\"var\":\"revenue\"},0]}},"
+          " {\"id\":9,\"title\":{\"zh\":\"九\",\"en\":\"nine\"},\"rule\":{\"==\":[{\"var\":\"city\"},\"440300\"]}},"
+          " {\"id\":10,\"title\":\"ten\",\"rule\":{\">=\":[{\"var\":\"revenue\"},0]}}]", f);
     fclose(f);
     tu_err err = {0};
     tu_ent ents[N];
@@ -175,23 +179,90 @@ static void test_change_hook_updates_index(void **state) {
     assert_int_equal(st.updates, 1);
 }
 
+/* One enterprise's policies as the reply text: parsed back, it must be valid JSON with exactly these items. */
+static json_t *policies(const tu_ent *e, unsigned lists, size_t offset, size_t limit, int explain) {
+    char *text = NULL;
+    size_t len = 0;
+    tu_err err = {0};
+    assert_int_equal(tu_match_svc_policies(m, e, lists, offset, limit, explain, NULL, &text, &len, &err), TU_OK);
+    assert_int_equal(strlen(text), len);
+    json_error_t je;
+    json_t *out = json_loadb(text, len, 0, &je);
+    if (!out) fail_msg("not JSON (%s at %d): %s", je.text, je.position, text);
+    tu_free(text);
+    return out;
+}
+
+static json_int_t id_at(const json_t *out, const char *list, size_t i) {
+    return num(json_array_get(json_object_get(out, list), i), "id");
+}
+
 static void test_policies_of_one(void **state) {
     (void)state;
     tu_ent e;
-    make(1, &e); /* rd_ratio 3 < 4: near miss */
-    json_t *out = NULL;
-    tu_err err = {0};
-    assert_int_equal(tu_match_svc_policies(m, &e, 0, 0, 0, 1, NULL, &out, &err), TU_OK);
+    make(1, &e); /* Guangzhou, rd_ratio 3 < 4: near miss of 7 and of 9 (city), eligible for 8 and 10 */
+    json_t *out = policies(&e, 0, 0, 0, 1);
+    assert_int_equal(num(out, "policies"), 4);
+    assert_string_equal(json_string_value(json_object_get(out, "uscc")), e.uscc);
+    json_t *counts = json_object_get(out, "counts");
+    assert_int_equal(num(counts, "eligible"), 2);
+    assert_int_equal(num(counts, "near_miss"), 2);
+    assert_int_equal(num(counts, "unknown"), 0);
+    assert_int_equal(id_at(out, "eligible", 0), 8);
+    assert_int_equal(id_at(out, "eligible", 1), 10);
+    json_t *eight = json_array_get(json_object_get(out, "eligible"), 0);
+    assert_string_equal(json_string_value(json_object_get(eight, "title")), "say \"hi\" \\ 设备");
+    assert_string_equal(json_string_value(json_object_get(eight, "reason")), "all conditions met");
     json_t *near = json_object_get(out, "near_miss");
-    assert_int_equal(json_array_size(near), 1);
-    assert_int_equal(num(json_array_get(near, 0), "id"), 7);
+    assert_int_equal(json_array_size(near), 2);
+    assert_int_equal(id_at(out, "near_miss", 0), 7);
+    assert_int_equal(id_at(out, "near_miss", 1), 9);
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(near, 0), "reason")), "rd_ratio"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(near, 1), "title"), "en")),
+                        "nine");
     assert_non_null(json_object_get(json_array_get(near, 0), "explanation"));
+    assert_true(json_array_size(json_object_get(json_object_get(json_array_get(near, 0), "sentences"), "zh")) > 0);
+    assert_int_equal(json_array_size(json_object_get(out, "unknown")), 0);
     json_decref(out);
-    make(5, &e); /* rd_ratio missing: unknown */
-    assert_int_equal(tu_match_svc_policies(m, &e, 0, 0, 0, 0, NULL, &out, &err), TU_OK);
+
+    /* one list, one page: counts of all three stay */
+    out = policies(&e, TU_POLS_ELIGIBLE, 1, 1, 0);
+    assert_int_equal(json_array_size(json_object_get(out, "eligible")), 1);
+    assert_int_equal(id_at(out, "eligible", 0), 10);
+    assert_null(json_object_get(out, "near_miss"));
+    assert_null(json_object_get(json_array_get(json_object_get(out, "eligible"), 0), "explanation"));
+    assert_int_equal(num(json_object_get(out, "counts"), "near_miss"), 2);
+    json_decref(out);
+    out = policies(&e, TU_POLS_ELIGIBLE | TU_POLS_NEAR_MISS, 5, 0, 0); /* past the end: empty lists */
+    assert_int_equal(json_array_size(json_object_get(out, "eligible")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "near_miss")), 0);
+    assert_int_equal(num(json_object_get(out, "counts"), "eligible"), 2);
+    json_decref(out);
+    out = policies(&e, 0, 1, 100, 0); /* a page longer than the list */
+    assert_int_equal(json_array_size(json_object_get(out, "eligible")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "near_miss")), 1);
+    assert_int_equal(id_at(out, "near_miss", 0), 9);
+    json_decref(out);
+
+    make(5, &e); /* rd_ratio missing: 7 unknown */
+    out = policies(&e, 0, 0, 0, 0);
     assert_int_equal(json_array_size(json_object_get(out, "unknown")), 1);
+    assert_int_equal(id_at(out, "unknown", 0), 7);
     assert_null(json_object_get(json_array_get(json_object_get(out, "unknown"), 0), "explanation"));
     json_decref(out);
+
+    /* out of memory anywhere: an error, no partial text, nothing leaked */
+    for (long k = 0; k < 40; k++) {
+        char *text = NULL;
+        size_t len = 0;
+        tu_err err = {0};
+        tu_alloc_fail_after(k);
+        int rc = tu_match_svc_policies(m, &e, 0, 0, 0, 1, NULL, &text, &len, &err);
+        tu_alloc_fail_after(-1);
+        if (rc) assert_null(text);
+        else assert_non_null(text);
+        tu_free(text);
+    }
 }
 
 typedef struct drained {
@@ -312,7 +383,7 @@ static int64_t store_id(int i) {
     return id;
 }
 
-/* Policy 7 of the file: rd_ratio >= 4. A foreign change before the index is built is a catch-up (already in the
+/* Policy 7 (alone in its file): rd_ratio >= 4. A foreign change before the index is built is a catch-up (already in the
  * index; every policy it qualifies for comes as gained); after it, a foreign update and a foreign new enterprise
  * are applied with their deltas; a change of this process (applied by the hook) is skipped; the cursor ends at the
  * feed's last row. */
@@ -320,7 +391,11 @@ static void test_follow_feed(void **state) {
     (void)state;
     tu_err err = {0};
     char pols[128];
-    snprintf(pols, sizeof pols, "%s/p.json", dir);
+    snprintf(pols, sizeof pols, "%s/p7.json", dir); /* policy 7 alone */
+    FILE *pf = fopen(pols, "w");
+    assert_non_null(pf);
+    fputs("[{\"id\":7,\"title\":\"a\",\"rule\":{\"and\":[{\">=\":[{\"var\":\"revenue\"},0]},{\">=\":[{\"var\":\"rd_ratio\"},4]}]}}]", pf);
+    fclose(pf);
     tu_match_svc_close(m);
     m = NULL;
     tu_ent e[2];

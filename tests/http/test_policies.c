@@ -393,6 +393,24 @@ static int inbox_items(int i, long long policy, const char *kind) {
     return found;
 }
 
+/* Whether enterprise uscc's eligible list holds policy id: explain=0 answers from the match index's record,
+ * explain=1 from the store's; both must say the same. */
+static int eligible_for(const char *uscc, long long id) {
+    int in[2] = {0, 0};
+    for (int x = 0; x < 2; x++) {
+        char path[160];
+        snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?lists=eligible&explain=%d", uscc, x);
+        th_resp r;
+        assert_int_equal(th_req(&srv, "GET", path, prov, NULL, NULL, &r), 200);
+        json_t *it;
+        size_t i;
+        json_array_foreach(json_object_get(r.json, "eligible"), i, it) in[x] |= json_integer_value(json_object_get(it, "id")) == id;
+        th_resp_free(&r);
+    }
+    assert_int_equal(in[0], in[1]);
+    return in[0];
+}
+
 static void test_continuous_matching(void **state) {
     (void)state;
     pol p = {"gd-hightech", "高新技术企业培育", "高企培育。", "广东省科学技术厅", "cultivation",
@@ -402,11 +420,13 @@ static void test_continuous_matching(void **state) {
     char u[19], path[128];
     uscc_of(2, u);
     assert_int_equal(inbox_items(2, id, "qualified"), 0);
+    assert_false(eligible_for(u, id));
     snprintf(path, sizeof path, "/api/v1/enterprises/%s", u);
     th_resp r;
     assert_int_equal(th_req(&srv, "PATCH", path, prov, "{\"values\":{\"tags\":\"high_tech\"}}", NULL, &r), 200);
     th_resp_free(&r);
     assert_int_equal(inbox_items(2, id, "qualified"), 1);
+    assert_true(eligible_for(u, id)); /* the index's record changed with the write */
     /* the same write again changes nothing and adds nothing */
     assert_int_equal(th_req(&srv, "PATCH", path, prov, "{\"values\":{\"tags\":\"high_tech\"}}", NULL, &r), 200);
     th_resp_free(&r);
