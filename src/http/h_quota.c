@@ -16,6 +16,7 @@
 /* The {city} and {year} path parameters (TU_ENOTFOUND when they cannot be a city of the province or a year). */
 static int city_year(tu_req *r, uint32_t *city, int *year, tu_err *err) {
     char c[16], y[16], *end;
+    *city = 0, *year = 0; /* written on every path (gcc's -Wmaybe-uninitialized cannot follow the error returns) */
     if (tu_params_get(&r->params, "city", c, sizeof c) != 6 || tu_params_get(&r->params, "year", y, sizeof y) != 4)
         return tu_err_set(err, TU_ENOTFOUND, "no such city or year");
     *city = (uint32_t)strtoul(c, &end, 10);
