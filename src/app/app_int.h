@@ -8,9 +8,11 @@
 
 #include "core/error.h"
 #include <jansson.h>
+#include <roaring/roaring.h>
 
 #include "app/caller.h"
 #include "core/enterprise.h"
+#include "store/change.h"
 #include "store/project.h"
 #include "store/store.h"
 
@@ -43,5 +45,12 @@ int tu__app_ent_write(tu_store *s, const tu_principal *who, const tu_actor *a, c
  * same project (awards) or enterprise (grants) when they share ANY group. a and b are JSON arrays of group names
  * (NULL = none); returns the first group of a that b also holds, or NULL. */
 const char *tu__group_shared(const json_t *a, const json_t *b);
+
+/* Records the ids (n of them, store ids) one write changed in the change feed (store/change.h), inside the
+ * caller's open transaction, as written by this process (tu_app_origin). Returns TU_OK (n == 0 too), TU_EINVAL
+ * for an id outside 1..2^32-1, TU_ENOMEM or the store's error. */
+int tu__app_record_change(tu_store *s, const int64_t *ids, size_t n, tu_err *err);
+/* The ids of a feed row as a new bitmap (roaring_bitmap_free), or NULL when the blob is not a valid one. */
+roaring_bitmap_t *tu__app_change_ids(const tu_change *c);
 
 #endif

@@ -200,6 +200,7 @@ int tu__app_ent_write(tu_store *s, const tu_principal *who, const tu_actor *a, c
     if (!rc && *changed) {
         rc = tu_store_source_add(s, source_kind, source_name, as_of ? as_of : tu_date_today(), &new_sid, err);
         if (!rc) rc = write_values(s, *id, &before, after, row_sid, new_sid, err);
+        if (!rc) rc = tu__app_record_change(s, id, 1, err);
         if (!rc) rc = audit_change(s, a, &before, after, err);
     }
     return rc;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/app_int.h"
+#include "app/jsonbuf.h"
 #include "app/policy.h"
 #include "app/registry.h"
 #include "core/alloc.h"
@@ -16,13 +18,18 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/num.h"
+#include "core/sbuf.h"
 #include "match/index.h"
 #include "match/match.h"
 #include "match/policies.h"
+#include "rules/benefit.h"
 #include "rules/explain.h"
+#include "rules/ruletest.h"
 #include "rules/rules.h"
 #include "rules/text.h"
+#include "store/change.h"
 #include "store/policy.h"
+#include "store/registry.h"
 
 static tu_metric m_matches = TU_METRIC_INIT("techup_matches_total", "rules matched against every enterprise");
 static tu_metric m_policy_matches =
@@ -40,6 +47,7 @@ typedef struct polset {
     json_t *doc;       /* array of {"id","title","rule"[,"code"]} by position */
     tu_polindex *pi;   /* NULL without policies */
     tu_rule **rules;   /* compiled policy rules by position, for explanations */
+    char **heads;      /* by position: the start of its list item, `{"id":N,"title":...` (rendered once) */
     size_t npol;
 } polset;
 
@@ -54,6 +62,7 @@ struct tu_match_svc {
     tu_match_delta **q;
     size_t nq, capq;
     double build_ms;
+    int64_t built_seq;         /* the change feed's last seq before the index was read from the store */
     _Atomic uint64_t updates, skipped, dropped;
 };
 
@@ -61,15 +70,30 @@ static void polset_free(polset *p) {
     if (!p) return;
     for (size_t i = 0; p->rules && i < p->npol; i++) tu_rule_free(p->rules[i]);
     tu_free(p->rules);
+    for (size_t i = 0; p->heads && i < p->npol; i++) tu_free(p->heads[i]);
+    tu_free(p->heads);
     tu_polindex_close(p->pi);
     json_decref(p->doc);
     tu_free(p);
 }
 
-/* Builds the index and compiled rules of a polset whose doc array is set. */
-/* Compiles the rules of p->doc, already read into pr, and builds the policy index; frees pr. */
+/* Renders the start of each policy's list item once: `{"id":N,"title":<the doc's title>`. */
+static int render_heads(polset *p, const tu_policy_rule *pr) {
+    if (!(p->heads = tu_calloc(p->npol + 1, sizeof *p->heads))) return TU_ENOMEM;
+    for (size_t i = 0; i < p->npol; i++) {
+        tu_sbuf b = {0};
+        tu_sbuf_addf(&b, "{\"id\":%lld,\"title\":", (long long)pr[i].id);
+        tu_sbuf_add_json(&b, json_object_get(json_array_get(p->doc, i), "title"));
+        if (!(p->heads[i] = tu_sbuf_take(&b, NULL))) return TU_ENOMEM;
+    }
+    return TU_OK;
+}
+
+/* Compiles the rules of p->doc, already read into pr, renders the list items' heads and builds the policy
+ * index; frees pr. */
 static int polset_compile(polset *p, tu_policy_rule *pr, tu_err *err) {
     int rc = (p->rules = tu_calloc(p->npol + 1, sizeof *p->rules)) ? TU_OK : tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc && render_heads(p, pr)) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < p->npol; i++) rc = tu_rule_from_json(pr[i].rule, &p->rules[i], err);
     if (!rc) rc = tu_polindex_build(pr, p->npol, &p->pi, err);
     tu_free(pr);
@@ -113,10 +137,10 @@ static void queue_delta(tu_match_svc *m, tu_match_delta *d) {
 /* The policy delta of one enterprise between its old record (NULL = new enterprise) and its new one: newly
  * eligible, no longer eligible, newly near miss (with the reason). NULL when nothing changed or out of memory. */
 /* What policy position i is in a delta: 1 gained, 2 lost, 4 newly near miss (bits). */
-static int delta_bits(const tu_polres *ro, const tu_polres *rn, int had_old, size_t i) {
+static int delta_bits(const tu_polres *ro, const tu_polres *rn, int had_old, size_t i, int mask) {
     int was = had_old && tu_polres_has(ro, TU_PR_ELIGIBLE, i), is = tu_polres_has(rn, TU_PR_ELIGIBLE, i);
     int near = tu_polres_has(rn, TU_PR_NEAR_MISS, i) && !(had_old && tu_polres_has(ro, TU_PR_NEAR_MISS, i));
-    return (is && !was) | (was && !is) << 1 | near << 2;
+    return ((is && !was) | (was && !is) << 1 | near << 2) & mask;
 }
 
 /* Why policy position i is a near miss for e, in words: the explanation's zh advice line ("差一点：只需 研发投入占比
@@ -137,7 +161,8 @@ static void near_reason(const polset *p, size_t i, const tu_ent *e, char out[TU_
     tu_free(text), json_decref(x);
 }
 
-static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *old, const tu_ent *now) {
+/* mask: the delta_bits kept (7 = all; 1 = gained only). */
+static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *old, const tu_ent *now, int mask) {
     if (!p->pi || !p->npol) return NULL;
     tu_polres *ro = tu_polres_new(p->pi), *rn = tu_polres_new(p->pi);
     tu_match_delta *d = NULL;
@@ -146,7 +171,7 @@ static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *o
         tu_polindex_match(p->pi, now, rn);
         if (old) tu_polindex_match(p->pi, old, ro);
         for (size_t i = 0; i < p->npol; i++) {
-            int b = delta_bits(ro, rn, old != NULL, i);
+            int b = delta_bits(ro, rn, old != NULL, i, mask);
             ng += b & 1, nl += (b >> 1) & 1, nn += (b >> 2) & 1;
         }
     }
@@ -157,7 +182,7 @@ static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *o
         d->gained = (int64_t *)(d + 1), d->lost = d->gained + ng, d->near = d->lost + nl;
         d->near_reason = (char (*)[TU_MATCH_REASON_MAX])(d->near + nn);
         for (size_t i = 0; i < p->npol; i++) {
-            int b = delta_bits(ro, rn, old != NULL, i);
+            int b = delta_bits(ro, rn, old != NULL, i, mask);
             int64_t pid = tu_polindex_id(p->pi, i);
             if (b & 1) d->gained[d->ngained++] = pid;
             if (b & 2) d->lost[d->nlost++] = pid;
@@ -171,27 +196,36 @@ static tu_match_delta *delta_of(const polset *p, int64_t ent_id, const tu_ent *o
     return d;
 }
 
-/* Change hook: store id i is index id i - 1. Only updates and the next new id can be applied in place. The policy
- * delta of each record is queued for tu_match_svc_drain (hook subscribers may not write to the store). */
+/* Applies one record (store id) to the index: store id i is index id i - 1; only updates and the next new id can
+ * be applied in place. Returns 1 and the record's policy delta in *d (NULL when nothing changed), or 0 when the
+ * record was skipped (logged). */
+static int apply_record(tu_match_svc *m, int64_t store_id, const tu_ent *e, tu_match_delta **d) {
+    tu_err err = {0};
+    int64_t id = store_id - 1;
+    tu_ent old;
+    *d = NULL;
+    int had = id >= 0 && tu_index_get(m->ix, (uint32_t)id, &old) == TU_OK;
+    if (id < 0 || (size_t)id > tu_index_count(m->ix) || tu_index_update(m->ix, (uint32_t)id, e, &err)) {
+        atomic_fetch_add(&m->skipped, 1);
+        tu_log(TU_LOG_WARN, "match.index", "enterprise %lld not applied to the index: %s", (long long)store_id,
+               err.msg[0] ? err.msg : "outside the index's id range");
+        return 0;
+    }
+    atomic_fetch_add(&m->updates, 1);
+    tu_metric_add(&m_index_updates, 1);
+    polset *p = pol_acquire(m);
+    *d = delta_of(p, store_id, had ? &old : NULL, e, 7);
+    pol_release(m);
+    return 1;
+}
+
+/* Change hook: each record is applied; its policy delta is queued for tu_match_svc_drain (hook subscribers may not
+ * write to the store). */
 static void on_change(void *ctx, const int64_t *ids, const tu_ent *ents, size_t n) {
     tu_match_svc *m = ctx;
     for (size_t i = 0; i < n; i++) {
-        tu_err err = {0};
-        int64_t id = ids[i] - 1;
-        tu_ent old;
-        int had = id >= 0 && tu_index_get(m->ix, (uint32_t)id, &old) == TU_OK;
-        if (id < 0 || (size_t)id > tu_index_count(m->ix) || tu_index_update(m->ix, (uint32_t)id, &ents[i], &err)) {
-            atomic_fetch_add(&m->skipped, 1);
-            tu_log(TU_LOG_WARN, "match.index", "enterprise %lld not applied to the index: %s", (long long)ids[i],
-                   err.msg[0] ? err.msg : "outside the index's id range");
-            continue;
-        }
-        atomic_fetch_add(&m->updates, 1);
-        tu_metric_add(&m_index_updates, 1);
-        polset *p = pol_acquire(m);
-        tu_match_delta *d = delta_of(p, ids[i], had ? &old : NULL, &ents[i]);
-        pol_release(m);
-        if (d) queue_delta(m, d);
+        tu_match_delta *d;
+        if (apply_record(m, ids[i], &ents[i], &d) && d) queue_delta(m, d);
     }
 }
 
@@ -207,6 +241,85 @@ size_t tu_match_svc_drain(tu_match_svc *m, tu_match_delta_fn fn, void *ctx) {
     }
     tu_free(q);
     return n;
+}
+
+/* ---- following the change feed ---- */
+
+int64_t tu_match_svc_built_seq(const tu_match_svc *m) { return m->built_seq; }
+
+typedef struct feed_row {
+    int64_t seq;
+    roaring_bitmap_t *ids; /* NULL: a row of this process (applied by the hook) or an unreadable blob */
+} feed_row;
+
+typedef struct feed_read {
+    feed_row *rows;
+    int n;
+    int64_t built_seq;
+} feed_read;
+
+static int keep_row(void *ctx, const tu_change *c) {
+    feed_read *f = ctx;
+    int own = c->origin == tu_app_origin() && c->seq > f->built_seq;
+    feed_row *r = &f->rows[f->n++];
+    r->seq = c->seq;
+    r->ids = own ? NULL : tu__app_change_ids(c);
+    if (!own && !r->ids) tu_log(TU_LOG_WARN, "match.follow", "change %lld: unreadable id set, skipped", (long long)c->seq);
+    return 0;
+}
+
+typedef struct follow_one {
+    tu_match_svc *m;
+    tu_store *s;
+    int catchup;
+    tu_match_delta_fn fn;
+    void *ctx;
+    size_t applied;
+    int rc;
+    tu_err *err;
+} follow_one;
+
+/* One changed enterprise of the feed: its current record is read back and applied. A catch-up record (changed
+ * before the index was built, so already in it) has no old version: its delta is every policy it qualifies for,
+ * as gained (the inbox de-duplicates what the enterprise was already told). */
+static bool follow_id(uint32_t id, void *ctx) {
+    follow_one *f = ctx;
+    tu_ent e;
+    tu_match_delta *d = NULL;
+    int rc = tu_store_ent_get_by_id(f->s, id, &e, NULL, f->err);
+    if (rc == TU_ENOTFOUND) return true; /* a rolled-back id cannot be in the feed; nothing to apply */
+    if (rc) return f->rc = rc, false;
+    if (f->catchup) {
+        polset *p = pol_acquire(f->m);
+        d = delta_of(p, id, NULL, &e, 1);
+        pol_release(f->m);
+        f->applied++;
+    } else {
+        f->applied += (size_t)apply_record(f->m, id, &e, &d);
+    }
+    if (d && f->fn) f->fn(f->ctx, d);
+    tu_free(d);
+    return true;
+}
+
+int tu_match_svc_follow(tu_match_svc *m, tu_store *s, int64_t *cursor, int max_rows, tu_match_delta_fn fn,
+                        void *ctx, size_t *applied, tu_err *err) {
+    feed_read f = {tu_calloc((size_t)(max_rows > 0 ? max_rows : 1), sizeof(feed_row)), 0, m->built_seq};
+    if (!f.rows) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    int rc = tu_store_change_scan(s, *cursor, max_rows > 0 ? max_rows : 1, keep_row, &f, err);
+    follow_one one = {m, s, 0, fn, ctx, 0, TU_OK, err};
+    for (int i = 0; i < f.n; i++) {
+        if (!rc && f.rows[i].ids) {
+            one.catchup = f.rows[i].seq <= m->built_seq;
+            roaring_iterate(f.rows[i].ids, follow_id, &one);
+            rc = one.rc;
+        }
+        if (!rc) *cursor = f.rows[i].seq;
+        bitmap_free(f.rows[i].ids);
+    }
+    tu_free(f.rows);
+    if (applied) *applied = one.applied;
+    return rc;
 }
 
 /* Reads the policy file and builds the policy index and the compiled rules. */
@@ -288,7 +401,8 @@ int tu_match_svc_open(tu_store *s, const char *policies_path, tu_match_svc **out
     double t0 = now_ms();
     pthread_rwlock_init(&m->pol_lock, NULL);
     pthread_mutex_init(&m->q_lock, NULL);
-    int rc = tu_index_load_store(s, &m->ix, err);
+    int rc = tu_store_change_last(s, &m->built_seq, err); /* before the scan: later changes are re-read */
+    if (!rc) rc = tu_index_load_store(s, &m->ix, err);
     m->build_ms = now_ms() - t0;
     m->from_file = policies_path != NULL;
     if (!rc && policies_path) rc = (m->ps = tu_calloc(1, sizeof *m->ps)) ? load_file(m, policies_path, err)
@@ -376,7 +490,7 @@ static uint64_t tally_city(tu_index *ix, const roaring_bitmap_t *set, const roar
 
 /* The ids of one city (the eligible set of city == code). */
 static roaring_bitmap_t *city_ids(tu_index *ix, uint32_t code, tu_err *err) {
-    char v[8];
+    char v[16];
     snprintf(v, sizeof v, "%u", code);
     json_t *rule = json_pack("{s:[{s:s},s]}", "==", "var", "city", v);
     tu_plan *p = NULL;
@@ -460,55 +574,72 @@ json_t *tu_rule_lines(const json_t *logic, const char *lang) {
     return a;
 }
 
-static json_t *policy_json(const polset *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
-                           const json_t *prov) {
+/* Appends the list item of policy position pos: its head, the reason and, with explain, the explanation. */
+static void add_policy(tu_sbuf *b, const polset *m, size_t pos, const tu_ent *e, tu_pr_which w, int explain,
+                       const json_t *prov) {
     char why[512];
-    json_t *pol = json_array_get(m->doc, pos);
-    json_t *o = json_pack("{s:I,s:O,s:s}", "id", (json_int_t)tu_polindex_id(m->pi, pos), "title",
-                          json_object_get(pol, "title"), "reason",
-                          w == TU_PR_ELIGIBLE ? "all conditions met" : tu_polindex_reason(m->pi, pos, e, why, sizeof why));
-    if (!o || !explain) return o;
-    tu_explain_opts opts = {1, prov};
-    json_t *x = tu_rule_explain(m->rules[pos], e, &opts, NULL);
-    if (x) {
-        json_object_set_new(o, "sentences", json_pack("{s:o,s:o}", "zh", tu_explain_lines(x, "zh"), "en",
-                                                      tu_explain_lines(x, "en")));
-        json_object_set_new(o, "explanation", x);
+    tu_sbuf_adds(b, m->heads[pos]);
+    if (w == TU_PR_ELIGIBLE) {
+        tu_sbuf_adds(b, ",\"reason\":\"all conditions met\"");
+    } else {
+        tu_sbuf_adds(b, ",\"reason\":");
+        tu_sbuf_add_jstr(b, tu_polindex_reason(m->pi, pos, e, why, sizeof why));
     }
-    return o;
+    tu_explain_opts opts = {1, prov};
+    json_t *x = explain ? tu_rule_explain(m->rules[pos], e, &opts, NULL) : NULL;
+    if (x) {
+        json_t *zh = tu_explain_lines(x, "zh"), *en = tu_explain_lines(x, "en");
+        tu_sbuf_adds(b, ",\"sentences\":{\"zh\":");
+        tu_sbuf_add_json(b, zh);
+        tu_sbuf_adds(b, ",\"en\":");
+        tu_sbuf_add_json(b, en);
+        tu_sbuf_adds(b, "},\"explanation\":");
+        tu_sbuf_add_json(b, x);
+        json_decref(zh), json_decref(en), json_decref(x);
+    }
+    tu_sbuf_add(b, "}", 1);
 }
 
 int tu_match_svc_policies(tu_match_svc *m, const tu_ent *e, unsigned lists, size_t offset, size_t limit,
-                          int explain, const json_t *provenance, json_t **out, tu_err *err) {
+                          int explain, const json_t *provenance, char **out, size_t *len, tu_err *err) {
     static const char *const names[] = {"eligible", "near_miss", "unknown"};
+    *out = NULL;
     polset *p = pol_acquire(m);
-    json_t *o = json_pack("{s:I}", "policies", (json_int_t)p->npol);
     tu_polres *r = p->pi ? tu_polres_new(p->pi) : NULL;
-    if (!o || (p->pi && !r)) {
+    size_t want = p->npol, n[3] = {0}; /* positions listed: up to the page's end */
+    if (limit && offset < p->npol && limit < p->npol - offset) want = offset + limit;
+    uint32_t *pos = want ? tu_malloc(want * sizeof *pos) : NULL;
+    if ((p->pi && !r) || (want && !pos)) {
+        tu_polres_free(r), tu_free(pos);
         pol_release(m);
-        json_decref(o);
         return tu_err_set(err, TU_ENOMEM, "out of memory");
     }
     if (r) tu_polindex_match(p->pi, e, r), tu_metric_add(&m_policy_matches, 1);
-    json_t *counts = json_object();
-    json_object_set_new(o, "counts", counts);
+    for (int w = 0; w < 3 && r; w++) n[w] = tu_polres_list(r, (tu_pr_which)w, NULL, 0);
+    tu_sbuf b = {0};
+    tu_sbuf_addf(&b, "{\"policies\":%zu,\"uscc\":", p->npol);
+    tu_sbuf_add_jstr(&b, e->uscc);
+    tu_sbuf_addf(&b, ",\"counts\":{\"eligible\":%zu,\"near_miss\":%zu,\"unknown\":%zu}", n[0], n[1], n[2]);
     for (int w = 0; w < 3; w++) {
-        size_t n = r ? tu_polres_list(r, (tu_pr_which)w, NULL, 0) : 0;
-        json_object_set_new(counts, names[w], json_integer((json_int_t)n));
         if (lists && !(lists >> w & 1u)) continue;
-        json_t *list = json_array();
-        uint32_t *pos = tu_calloc(n + 1, sizeof *pos);
-        if (pos && r) tu_polres_list(r, (tu_pr_which)w, pos, n);
-        size_t end = limit && offset + limit < n ? offset + limit : n;
-        for (size_t i = offset; pos && i < end; i++)
-            json_array_append_new(list, policy_json(p, pos[i], e, (tu_pr_which)w, explain, provenance));
-        tu_free(pos);
-        json_object_set_new(o, names[w], list);
+        tu_sbuf_addf(&b, ",\"%s\":[", names[w]);
+        if (r) tu_polres_list(r, (tu_pr_which)w, pos, want);
+        size_t end = n[w] < want ? n[w] : want;
+        for (size_t i = offset; i < end; i++) {
+            if (i > offset) tu_sbuf_add(&b, ",", 1);
+            add_policy(&b, p, pos[i], e, (tu_pr_which)w, explain, provenance);
+        }
+        tu_sbuf_add(&b, "]", 1);
     }
-    tu_polres_free(r);
+    tu_sbuf_add(&b, "}", 1);
+    tu_polres_free(r), tu_free(pos);
     pol_release(m);
-    *out = o;
-    return TU_OK;
+    return (*out = tu_sbuf_take(&b, len)) ? TU_OK : tu_err_set(err, TU_ENOMEM, "out of memory");
+}
+
+int tu_match_svc_record(tu_match_svc *m, const char *uscc, tu_ent *out) {
+    int64_t id = tu_index_find_uscc(m->ix, uscc);
+    return id < 0 ? TU_ENOTFOUND : tu_index_get(m->ix, (uint32_t)id, out);
 }
 
 /* ---- eligible sets and publishing ---- */
@@ -529,11 +660,9 @@ static bool shift_one(uint32_t id, void *ctx) {
 int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t **out, tu_err *err) {
     *out = NULL;
     tu_plan *p = NULL;
-    tu_matchset *ms = NULL;
     roaring_bitmap_t *b = NULL;
     int rc = tu_plan_compile(logic, &p, err);
-    if (!rc) rc = tu_match_run(m->ix, p, 0, &ms, err);
-    if (!rc && !(b = tu_matchset_bitmap(ms, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    if (!rc) rc = tu_match_eligible(m->ix, p, &b, err);
     shift *sh = rc ? NULL : tu_calloc(1, sizeof *sh);
     if (!rc && (!sh || !(sh->out = roaring_bitmap_create()))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
     if (!rc) { /* index id i is store id i + 1 (load.c) */
@@ -542,7 +671,111 @@ int tu_match_svc_eligible(tu_match_svc *m, const json_t *logic, roaring_bitmap_t
         roaring_bitmap_run_optimize(sh->out);
         *out = sh->out;
     }
-    tu_free(sh), bitmap_free(b), tu_matchset_free(ms), tu_plan_free(p);
+    tu_free(sh), bitmap_free(b), tu_plan_free(p);
+    return rc;
+}
+
+/* ---- estimated total benefit ---- */
+
+/* The first project.* variable formula reads, in buf (empty when none). */
+static void project_var(const json_t *f, char *buf, size_t n) {
+    if (buf[0]) return;
+    if (json_is_object(f)) {
+        const json_t *v = json_object_get(f, "var");
+        const char *name = json_string_value(json_is_array(v) ? json_array_get(v, 0) : v);
+        if (name && strncmp(name, "project.", 8) == 0) {
+            snprintf(buf, n, "%s", name);
+            return;
+        }
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)f, k, x) project_var(x, buf, n);
+    } else if (json_is_array(f)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(f, i, x) project_var(x, buf, n);
+    }
+}
+
+typedef struct summer {
+    tu_index *ix;
+    tu_benefit *formula;
+    int64_t cap, total;
+    uint64_t counted, missing;
+    int rc;
+    tu_err *err;
+} summer;
+
+static bool sum_one(uint32_t id, void *ctx) {
+    summer *s = ctx;
+    tu_ent e;
+    int64_t fen = 0;
+    tu_err e2 = {0};
+    if (tu_index_get(s->ix, id, &e)) return true;
+    int rc = tu_benefit_run(s->formula, &e, NULL, &fen, &e2);
+    if (rc == TU_EEVAL) return s->missing++, true; /* a missing attribute: not in the sum */
+    if (rc) return s->rc = tu_err_set(s->err, rc, "benefit formula: %s", e2.msg), false;
+    if (s->cap > 0 && fen > s->cap) fen = s->cap;
+    if (__builtin_add_overflow(s->total, fen, &s->total))
+        return s->rc = tu_err_set(s->err, TU_ELIMIT, "the estimated total exceeds 64-bit fen"), false;
+    s->counted++;
+    return true;
+}
+
+/* The eligible set of logic in index ids, within city when city != 0. */
+static int eligible_ix(tu_match_svc *m, const json_t *logic, uint32_t city, roaring_bitmap_t **out, tu_err *err) {
+    tu_plan *p = NULL;
+    tu_matchset *ms = NULL;
+    *out = NULL;
+    int rc = tu_plan_compile(logic, &p, err);
+    if (!rc) rc = tu_match_run(m->ix, p, 0, &ms, err);
+    if (!rc && !(*out = tu_matchset_bitmap(ms, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+    tu_matchset_free(ms), tu_plan_free(p);
+    roaring_bitmap_t *cb = NULL;
+    if (!rc && city && !(cb = city_ids(m->ix, city, err))) rc = err->code ? err->code : TU_ENOMEM;
+    if (cb) roaring_bitmap_and_inplace(*out, cb);
+    bitmap_free(cb);
+    return rc;
+}
+
+int tu_match_svc_estimate(tu_match_svc *m, const json_t *doc, uint32_t city, tu_benefit_estimate *out, tu_err *err) {
+    memset(out, 0, sizeof *out);
+    json_t *logic = tu_match_policy_rule(doc, err), *formula = NULL;
+    if (!logic) return err->code ? err->code : TU_ENOMEM;
+    roaring_bitmap_t *b = NULL;
+    int rc = eligible_ix(m, logic, city, &b, err);
+    json_decref(logic);
+    if (!rc) out->eligible = roaring_bitmap_get_cardinality(b);
+    int64_t cap = json_integer_value(json_object_get(doc, "cap_fen"));
+    char pv[128] = "";
+    int has = json_object_get(doc, "benefit") || json_object_get(doc, "benefit_text");
+    if (!rc && has && !(formula = tu_policy_logic(doc, "benefit", err))) rc = err->code ? err->code : TU_ENOMEM;
+    if (formula) project_var(formula, pv, sizeof pv);
+    if (rc) {
+    } else if (!formula) {
+        snprintf(out->reason, sizeof out->reason, "the policy has no benefit formula");
+    } else if (pv[0] && cap <= 0) {
+        snprintf(out->reason, sizeof out->reason, "the formula needs project data (%s) and the policy has no "
+                 "per-enterprise cap", pv);
+    } else if (pv[0]) {
+        out->basis = TU_EST_CAP_BOUND;
+        if (__builtin_mul_overflow((int64_t)out->eligible, cap, &out->total_fen))
+            rc = tu_err_set(err, TU_ELIMIT, "eligible x cap exceeds 64-bit fen");
+        snprintf(out->reason, sizeof out->reason, "the formula needs project data (%s): an upper bound, %llu "
+                 "eligible enterprises x the per-enterprise cap", pv, (unsigned long long)out->eligible);
+    } else {
+        summer sm = {m->ix, NULL, cap, 0, 0, 0, TU_OK, err};
+        rc = tu_benefit_compile(formula, &sm.formula, err);
+        if (!rc) roaring_iterate(b, sum_one, &sm), rc = sm.rc;
+        tu_benefit_free(sm.formula);
+        out->basis = TU_EST_FORMULA, out->total_fen = sm.total, out->counted = sm.counted, out->missing = sm.missing;
+        snprintf(out->reason, sizeof out->reason, "the benefit formula evaluated for %llu eligible enterprises%s; "
+                 "%llu lack data it needs and are not counted", (unsigned long long)sm.counted,
+                 cap > 0 ? ", each capped" : "", (unsigned long long)sm.missing);
+    }
+    json_decref(formula);
+    bitmap_free(b);
+    if (rc) memset(out, 0, sizeof *out);
     return rc;
 }
 

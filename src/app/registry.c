@@ -22,6 +22,7 @@
 #include "core/catalog.h"
 #include "core/codes.h"
 #include "core/num.h"
+#include "app/app_int.h"
 #include "app/uscc_set.h"
 #include "store/registry.h"
 
@@ -271,6 +272,8 @@ static int flush(importer *im, int finished) {
     if (!rc && !(strict && im->rejected))
         rc = im->bulk ? write_bulk(im)
                       : tu_store_ent_upsert(im->s, im->batch, im->nbatch, im->source_id, im->ids, im->err);
+    if (!rc && !(strict && im->rejected)) rc = tu__app_record_change(im->s, im->ids, im->nbatch, im->err);
+    if (!rc && !(strict && im->rejected)) rc = tu__app_record_change(im->s, im->upd_ids, im->nupd, im->err);
     if (!rc && finished && im->bulk) rc = tu_store_ent_bulk_end(im->s, im->err);
     if (!rc) rc = tu_store_import_progress(im->s, im->run_id, im->data_rows, im->rejected, finished, im->err);
     if (!rc && !strict) rc = tu_store_commit(im->s, im->err);

@@ -59,4 +59,11 @@ void tu__app_enterprises_changed(const int64_t *ids, const tu_ent *ents, size_t 
 /* Removes every subscriber (tests, shutdown). */
 void tu_app_enterprise_subscribers_clear(void);
 
+/* ---- change feed ----
+ * Besides calling the hook, every such use case records the ids it wrote in the store's change feed
+ * (store/change.h) in its own transaction, tagged with this process's origin: a positive random id fixed at first
+ * use. Other processes (server nodes) follow the feed; a node skips the rows of its own origin, which its hook has
+ * already applied. */
+int64_t tu_app_origin(void);
+
 #endif

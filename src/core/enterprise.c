@@ -2,6 +2,7 @@
 #include "core/enterprise.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/codes.h"
@@ -107,7 +108,10 @@ static int set_cell(tu_ent *e, const tu_attr *a, const char *s, size_t len, int3
         break;
     }
     case TU_A_REVENUE: rc = set_number(a, &e->revenue, s, len, err); break;
-    case TU_A_EMPLOYEES: rc = set_number(a, &e->employees, s, len, err); break;
+    case TU_A_EMPLOYEES: /* the match index keeps 32 bits: more than 2^31 - 1 staff is a data error */
+        rc = set_number(a, &e->employees, s, len, err);
+        if (!rc && e->employees > INT32_MAX) rc = tu_err_set(err, TU_EINVAL, "employees: at most 2147483647");
+        break;
     case TU_A_RD_RATIO: rc = set_number(a, &e->rd_ratio, s, len, err); break;
     case TU_A_ENERGY_TCE: rc = set_number(a, &e->energy_tce, s, len, err); break;
     case TU_A_FOUNDED:

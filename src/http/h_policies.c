@@ -320,6 +320,17 @@ int tu_h_policy_put(tu_req *r, tu_err *err) {
     return tu_reply_json(r, 200, doc);
 }
 
+/* The estimated total benefit fields of a preview (docs/openapi.yaml, PolicyPreview). */
+static void set_estimate(json_t *out, const tu_benefit_estimate *e) {
+    static const char *const basis[] = {NULL, "formula", "cap_bound"};
+    int none = e->basis == TU_EST_NONE;
+    json_object_set_new(out, "estimated_benefit_fen", none ? json_null() : json_integer(e->total_fen));
+    json_object_set_new(out, "estimated_benefit_basis", none ? json_null() : json_string(basis[e->basis]));
+    json_object_set_new(out, "estimated_benefit_reason", json_string(e->reason));
+    json_object_set_new(out, "estimated_benefit_counted", json_integer((json_int_t)e->counted));
+    json_object_set_new(out, "estimated_benefit_missing", json_integer((json_int_t)e->missing));
+}
+
 int tu_h_policy_preview(tu_req *r, tu_err *err) {
     int64_t id;
     tu_policy_head h;
@@ -329,16 +340,19 @@ int tu_h_policy_preview(tu_req *r, tu_err *err) {
     json_t *doc = tu_app_policy_export(r->store, id, 0, err), *logic = doc ? tu_match_policy_rule(doc, err) : NULL;
     uint32_t city = r->who.role == TU_ROLE_CITY_OFFICIAL ? (uint32_t)strtoul(r->who.scope, NULL, 10) : 0;
     json_t *counts = NULL;
+    tu_benefit_estimate est;
     rc = logic ? tu_match_svc_count(tu__server_match(r->srv), logic, city, &counts, err) : err->code ? err->code : TU_ENOMEM;
+    if (!rc) rc = tu_match_svc_estimate(tu__server_match(r->srv), doc, city, &est, err);
     json_decref(doc), json_decref(logic);
-    if (rc) return rc;
-    json_t *out = json_pack("{s:O,s:O,s:O,s:O,s:O,s:n,s:s}", "eligible", json_object_get(counts, "eligible"),
+    if (rc) return json_decref(counts), rc;
+    json_t *out = json_pack("{s:O,s:O,s:O,s:O,s:O,s:s}", "eligible", json_object_get(counts, "eligible"),
                             "near_miss", json_object_get(counts, "near_miss"), "unknown",
                             json_object_get(counts, "unknown"), "not_eligible", json_object_get(counts, "not_eligible"),
-                            "breakdown", json_object_get(counts, "breakdown"), "estimated_benefit_fen", "status",
+                            "breakdown", json_object_get(counts, "breakdown"), "status",
                             draft_status(h.status) ? "preview" : h.status);
     json_object_set(out, "city", json_object_get(counts, "city"));
     json_decref(counts);
+    set_estimate(out, &est);
     audit(r, "policy.preview", id, NULL);
     return tu_reply_json(r, 200, out);
 }
@@ -395,27 +409,8 @@ int tu_h_policy_versions(tu_req *r, tu_err *err) {
 
 /* ---- continuous matching ---- */
 
-typedef struct delta_ctx {
-    tu_req *r;
-    int added;
-} delta_ctx;
-
-static void push_delta(void *ctx, const tu_match_delta *d) {
-    delta_ctx *c = ctx;
-    tu_near_miss *near = tu_calloc(d->nnear + 1, sizeof *near);
-    if (!near) return;
-    for (size_t i = 0; i < d->nnear; i++) near[i] = (tu_near_miss){d->near[i], d->near_reason[i]};
-    tu_policy_delta pd = {d->gained, d->ngained, d->lost, d->nlost, near, d->nnear};
-    tu_err e = {0};
-    int added = 0;
-    if (tu_push_on_enterprise_change(c->r->store, NULL, d->ent_id, &pd, &added, &e))
-        tu_log(TU_LOG_WARN, "push.change", "inbox items of enterprise %lld not recorded: %s", (long long)d->ent_id,
-               e.msg);
-    c->added += added;
-    tu_free(near);
-}
+static void push_delta(void *ctx, const tu_match_delta *d) { tu__deliver_delta(ctx, NULL, d); }
 
 void tu__push_policy_deltas(tu_req *r) {
-    delta_ctx c = {r, 0};
-    tu_match_svc_drain(tu__server_match(r->srv), push_delta, &c);
+    tu_match_svc_drain(tu__server_match(r->srv), push_delta, r->store);
 }

@@ -100,6 +100,8 @@ struct tu_inbox *tu__server_inbox(tu_server *s, tu_store *st, tu_err *err);
 /* Replies: each queues exactly one response with the security headers and X-Request-Id and returns TU_OK (a
  * refused queue is noted in r->queue_failed), or TU_ENOMEM when no response could be built. */
 int tu_reply_json(tu_req *r, int status, json_t *body);   /* steals body */
+/* Replies with JSON text already written (tu_malloc'd; taken over, also on failure; NULL = out of memory). */
+int tu_reply_json_text(tu_req *r, int status, char *text, size_t len);
 int tu_reply_error(tu_req *r, int code, const char *msg); /* msg NULL = the table's message */
 int tu_reply_raw(tu_req *r, int status, const char *ctype, const char *data, size_t len); /* ctype may be NULL */
 /* Adds the common headers to resp and queues it (taking it). */
@@ -247,5 +249,16 @@ int tu_h_policy_versions(tu_req *r, tu_err *err);
 /* Continuous matching: turns the match service's queued policy deltas into inbox items (h_policies.c). Called
  * by the handlers that write enterprises, after the write. */
 void tu__push_policy_deltas(tu_req *r);
+struct tu_match_delta;
+/* Records one policy delta as inbox items (push/change.h; ib may be NULL: no campaign de-duplication), logging a
+ * failure. Returns the number of new items (follow.c). */
+int tu__deliver_delta(tu_store *st, struct tu_inbox *ib, const struct tu_match_delta *d);
+
+/* The change-feed follower (follow.c): a thread applying other processes' enterprise writes to this node's index
+ * and inbox every interval_ms, its progress recorded as the change cursor `name`. NULL when the thread cannot
+ * start. Stop it before closing the match service. */
+typedef struct tu_follower tu_follower;
+tu_follower *tu__follow_start(tu_server *s, const char *db_url, const char *name, int interval_ms);
+void tu__follow_stop(tu_follower *f); /* NULL is fine */
 
 #endif

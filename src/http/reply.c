@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "app/jsonbuf.h"
 #include "core/alloc.h"
 #include "core/log.h"
 #include "http/http_int.h"
@@ -69,22 +70,31 @@ void tu_reply_set_cookie(tu_req *r, const char *token, int max_age) {
              token ? token : "", token ? max_age : 0, r->secure ? "; Secure" : "");
 }
 
-int tu_reply_json(tu_req *r, int status, json_t *body) {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    json_decref(body);
+static void free_text(void *p) { tu_free(p); }
+
+int tu_reply_json_text(tu_req *r, int status, char *text, size_t len) {
     if (!text) {
         static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
         return tu_reply_raw(r, 500, "application/json", oom, sizeof oom - 1);
     }
-    size_t len = strlen(text);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, text, free_text);
     if (!resp) {
-        free(text);
+        tu_free(text);
         return TU_ENOMEM;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
     if (status == 401) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"techup\"");
     return tu__reply_queue(r, status, resp);
+}
+
+int tu_reply_json(tu_req *r, int status, json_t *body) {
+    tu_sbuf b = {0};
+    if (body) tu_sbuf_add_json(&b, body);
+    else b.oom = 1;
+    json_decref(body);
+    size_t len;
+    char *text = tu_sbuf_take(&b, &len);
+    return tu_reply_json_text(r, status, text, len);
 }
 
 int tu_reply_error(tu_req *r, int code, const char *msg) {

@@ -56,6 +56,8 @@ struct tu_server {
     tu_match_svc *match; /* the enterprise index and active policies, built at start */
     tu_green_config green; /* the projects' green channel, read at start (no rule = none) */
     tu_inbox *inbox;     /* every campaign's recipients, loaded at start, new campaigns on each use */
+    char node[128];      /* the change-feed cursor's name */
+    tu_follower *follower; /* applies other processes' enterprise writes (follow.c) */
 };
 
 static _Thread_local struct {
@@ -93,6 +95,7 @@ int tu_http_config_from_env(tu_http_config *c, tu_err *err) {
     if ((v = getenv("TECHUP_WEB")) && *v) c->web_dir = v;
     if ((v = getenv("TECHUP_POLICIES")) && *v) c->policies = v;
     if ((v = getenv("TECHUP_GREEN")) && *v) c->green = v;
+    if ((v = getenv("TECHUP_NODE")) && *v) c->node = v;
     long x;
     int rc;
     if ((rc = env_int("TECHUP_THREADS", 0, 256, &x, err)) < 0) return rc;
@@ -105,6 +108,8 @@ int tu_http_config_from_env(tu_http_config *c, tu_err *err) {
     if (rc) c->request_timeout = (int)x;
     if ((rc = env_int("TECHUP_SESSION_HOURS", 1, 24 * 30, &x, err)) < 0) return rc;
     if (rc) c->session_hours = (int)x;
+    if ((rc = env_int("TECHUP_FOLLOW_MS", 10, 3600000, &x, err)) < 0) return rc;
+    if (rc) c->follow_ms = (int)x;
     return TU_OK;
 }
 
@@ -371,6 +376,11 @@ static int copy_config(tu_server *s, const tu_http_config *c, tu_err *err) {
             return tu_err_set(err, TU_EINVAL, "web folder %s: %s", c->web_dir, strerror(errno));
         s->cfg.web_dir = s->web_dir;
     }
+    char host[64] = "localhost";
+    gethostname(host, sizeof host - 1);
+    if (c->node && strlen(c->node) >= sizeof s->node) return tu_err_set(err, TU_EINVAL, "node name too long");
+    if (c->node) strcpy(s->node, c->node);
+    else snprintf(s->node, sizeof s->node, "node:%s", host);
     if (s->cfg.threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->cfg.threads = n > 0 ? (int)n : 1;
@@ -396,6 +406,11 @@ int tu_server_start(const tu_http_config *c, tu_server **out, tu_err *err) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &s->started);
+    s->follower = tu__follow_start(s, s->db_url, s->node, s->cfg.follow_ms);
+    if (!s->follower) {
+        tu_server_stop(s, 0);
+        return tu_err_set(err, TU_ENOMEM, "cannot start the change-feed follower");
+    }
     s->pool = tu__pool_start(TU_SLOW_THREADS, TU_SLOW_QUEUE, tu__run_deferred);
     if (!s->pool) {
         tu_server_stop(s, 0);
@@ -437,6 +452,7 @@ void tu_server_stop(tu_server *s, int grace_ms) {
         tu_log(TU_LOG_INFO, "http.stop", "stopped (%ld requests cut short)", left);
     }
     tu__pool_stop(s->pool); /* a server that failed before its daemon started still has its pool */
+    tu__follow_stop(s->follower); /* a writer of the index and the inbox too */
     tu_match_svc_close(s->match); /* after the workers: no writer runs now */
     tu_green_config_clear(&s->green);
     tu_inbox_close(s->inbox);

@@ -101,6 +101,16 @@ int tu__code_of_ent(int slot, const tu_ent *e) {
     }
 }
 
+int tu__code_of_id(const tu_index *ix, int slot, uint32_t id) {
+    switch (slot) {
+    case TU__CODE_CITY: return ix->city[id];
+    case TU__CODE_DIVISION: return ix->division[id];
+    case TU__CODE_SECTION: return tu_division_at(ix->division[id])->code[0] - 'A';
+    case TU__CODE_SIZE: return ix->size[id];
+    default: return tu_city_at(ix->city[id])->region;
+    }
+}
+
 static int64_t ent_num(const tu_ent *e, int slot) {
     switch (slot) {
     case TU__NUM_REVENUE: return e->revenue;
@@ -112,7 +122,7 @@ static int64_t ent_num(const tu_ent *e, int slot) {
 }
 
 int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id) {
-    return slot == TU__NUM_FOUNDED ? ix->founded[id] : ix->num[slot][id];
+    return slot == TU__NUM_FOUNDED ? ix->founded[id] : slot == TU__NUM_EMPLOYEES ? ix->employees[id] : ix->num[slot][id];
 }
 
 /* ---- USCC packing: 18 characters of the 31-letter alphabet, 5 bits each ---- */
@@ -128,6 +138,75 @@ static void uscc_unpack(uint64_t lo, uint32_t hi, char out[19]) {
     for (int i = 11; i >= 0; i--, lo >>= 5) out[i] = tu_uscc_alphabet[lo & 31];
     for (int i = 17; i >= 12; i--, hi >>= 5) out[i] = tu_uscc_alphabet[hi & 31];
     out[18] = '\0';
+}
+
+/* ---- USCC -> id (the by_uscc table, see match_int.h) ---- */
+#define ID_BITS 28
+#define ID_MASK ((1u << ID_BITS) - 1)
+#define MAX_IDS ID_MASK /* ids 0 .. 2^28 - 2 */
+
+/* A record without a USCC (a gap in the store's ids) packs to an invalid first character. */
+static int uscc_absent(uint64_t lo) { return (lo >> 55 & 31) == 31; }
+
+static uint64_t uscc_hash(uint64_t lo, uint32_t hi) {
+    uint64_t h = lo * 0x9E3779B97F4A7C15ull ^ (uint64_t)hi * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 32, h *= 0xD6E8FEB86659FD93ull, h ^= h >> 32;
+    return h;
+}
+
+static uint32_t slot_tag(uint64_t h) { return (uint32_t)(h >> 60) << ID_BITS; }
+
+/* The slot holding id's USCC key, or the empty slot where it would go. */
+static size_t by_uscc_find(const tu_index *ix, uint64_t lo, uint32_t hi, uint64_t h) {
+    uint32_t tag = slot_tag(h);
+    for (size_t i = h & ix->by_uscc_mask;; i = (i + 1) & ix->by_uscc_mask) {
+        uint32_t v = ix->by_uscc[i];
+        if (!v) return i;
+        uint32_t id = (v & ID_MASK) - 1;
+        if ((v & ~ID_MASK) == tag && ix->uscc_lo[id] == lo && ix->uscc_hi[id] == hi) return i;
+    }
+}
+
+/* Enters id under its USCC (from the columns); a USCC held by another id moves to this one (the later record). */
+static void by_uscc_put(tu_index *ix, uint32_t id) {
+    uint64_t lo = ix->uscc_lo[id], h;
+    if (uscc_absent(lo)) return;
+    size_t i = by_uscc_find(ix, lo, ix->uscc_hi[id], h = uscc_hash(lo, ix->uscc_hi[id]));
+    ix->by_uscc_used += !ix->by_uscc[i];
+    ix->by_uscc[i] = slot_tag(h) | (id + 1);
+}
+
+/* Takes id's USCC key out if it points at id (backward-shift deletion keeps every probe chain whole). */
+static void by_uscc_del(tu_index *ix, uint32_t id) {
+    uint64_t lo = ix->uscc_lo[id];
+    if (uscc_absent(lo)) return;
+    size_t mask = ix->by_uscc_mask, i = by_uscc_find(ix, lo, ix->uscc_hi[id], uscc_hash(lo, ix->uscc_hi[id]));
+    if ((ix->by_uscc[i] & ID_MASK) != id + 1) return;
+    for (size_t j = i;;) {
+        j = (j + 1) & mask;
+        uint32_t v = ix->by_uscc[j];
+        if (!v) break;
+        uint32_t o = (v & ID_MASK) - 1;
+        size_t home = uscc_hash(ix->uscc_lo[o], ix->uscc_hi[o]) & mask;
+        if (((j - home) & mask) >= ((j - i) & mask)) ix->by_uscc[i] = v, i = j; /* home is not in (i, j] */
+    }
+    ix->by_uscc[i] = 0;
+    ix->by_uscc_used--;
+}
+
+/* Makes the table big enough for `need` keys at most 7/8 full, re-entering ids 0..n-1. Returns 0 or TU_ENOMEM
+ * (the old table stays). */
+static int by_uscc_reserve(tu_index *ix, size_t need, size_t n) {
+    size_t slots = ix->by_uscc ? ix->by_uscc_mask + 1 : 0;
+    if (need <= slots / 8 * 7) return TU_OK;
+    size_t want = 1024;
+    while (need > want / 8 * 7) want *= 2;
+    uint32_t *t = tu_calloc(want, sizeof *t);
+    if (!t) return TU_ENOMEM;
+    tu_free(ix->by_uscc);
+    ix->by_uscc = t, ix->by_uscc_mask = want - 1, ix->by_uscc_used = 0;
+    for (size_t id = 0; id < n; id++) by_uscc_put(ix, (uint32_t)id);
+    return TU_OK;
 }
 
 /* ---- buckets ---- */
@@ -166,7 +245,7 @@ static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot
 
 /* ---- storage ---- */
 #define COLUMNS(XX)                                                                                             \
-    XX(num[0]) XX(num[1]) XX(num[2]) XX(num[3]) XX(founded) XX(qcode[0]) XX(qcode[1]) XX(qcode[2]) XX(qcode[3]) \
+    XX(num[0]) XX(employees) XX(num[2]) XX(num[3]) XX(founded) XX(qcode[0]) XX(qcode[1]) XX(qcode[2]) XX(qcode[3]) \
     XX(qcode[4]) XX(city) XX(division) XX(district2) XX(ind_tail) XX(size) XX(tags) XX(present) XX(uscc_lo)   \
     XX(uscc_hi)
 
@@ -279,6 +358,7 @@ static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
     for (int k = 0; k < TU__NUM_COUNT; k++) {
         int64_t v = TU_ENT_HAS(e, tu__num_attrs[k]) ? ent_num(e, k) : 0;
         if (k == TU__NUM_FOUNDED) ix->founded[id] = (int32_t)v;
+        else if (k == TU__NUM_EMPLOYEES) ix->employees[id] = (int32_t)v;
         else ix->num[k][id] = v;
         ix->qcode[k][id] = bucket_of(ix->bounds[k], v);
     }
@@ -294,7 +374,7 @@ static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
 
 int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
     *out = NULL;
-    if (n > UINT32_MAX) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index");
+    if (n >= MAX_IDS) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index (at most %u)", MAX_IDS - 1);
     tu_index *ix = tu_calloc(1, sizeof *ix);
     if (!ix) return tu_err_set(err, TU_ENOMEM, "out of memory");
     pthread_rwlock_init(&ix->lock, NULL);
@@ -315,7 +395,7 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
         set_bitmaps(ix, (uint32_t)i, &ents[i], 1);
     }
     ix->n = n;
-    if ((rc = build_bucket_bitmaps(ix))) {
+    if ((rc = build_bucket_bitmaps(ix)) || (rc = by_uscc_reserve(ix, n, n))) {
         tu_index_close(ix);
         return tu_err_set(err, rc, "out of memory");
     }
@@ -330,17 +410,25 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
     if (rc) return rc;
     pthread_rwlock_wrlock(&ix->lock);
     if (id > ix->n) rc = tu_err_set(err, TU_EINVAL, "id %u is beyond the end of the index (%zu)", id, ix->n);
+    else if (id + 1 >= MAX_IDS) rc = tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index");
     else if (id == ix->cap && (rc = grow(ix, ix->cap * 2))) tu_err_set(err, rc, "out of memory");
+    else if ((rc = by_uscc_reserve(ix, ix->by_uscc_used + 1, ix->n))) tu_err_set(err, rc, "out of memory");
     if (!rc) {
+        uint64_t lo;
+        uint32_t hi;
+        uscc_pack(e->uscc, &lo, &hi);
+        int moved = id == ix->n || lo != ix->uscc_lo[id] || hi != ix->uscc_hi[id];
         if (id < ix->n) {
             tu_ent old;
             tu__index_row(ix, id, &old);
             set_bitmaps(ix, id, &old, 0);
             set_bucket_bitmaps(ix, id, &old, 0);
+            if (moved) by_uscc_del(ix, id);
         } else {
             ix->n++;
         }
         set_columns(ix, id, e);
+        if (moved) by_uscc_put(ix, id);
         set_bitmaps(ix, id, e, 1);
         set_bucket_bitmaps(ix, id, e, 1);
     }
@@ -362,6 +450,7 @@ void tu_index_close(tu_index *ix) {
     for (int k = 0; k < TU__NUM_COUNT; k++)
         for (int q = 0; q < TU__QBUCKETS; q++) roaring_bitmap_free(ix->qbm[k][q]);
     for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+    tu_free(ix->by_uscc);
     pthread_mutex_destroy(&ix->scratch_lock);
     pthread_rwlock_destroy(&ix->lock);
     tu_free(ix);
@@ -388,7 +477,7 @@ void tu__index_row(const tu_index *ix, uint32_t id, tu_ent *e) {
     e->size = ix->size[id];
     e->size_given = 1;
     e->revenue = ix->num[TU__NUM_REVENUE][id];
-    e->employees = ix->num[TU__NUM_EMPLOYEES][id];
+    e->employees = ix->employees[id];
     e->rd_ratio = ix->num[TU__NUM_RD_RATIO][id];
     e->energy_tce = ix->num[TU__NUM_ENERGY][id];
     e->founded = ix->founded[id];
@@ -416,9 +505,10 @@ int64_t tu_index_find_uscc(const tu_index *ix, const char *uscc) {
     uint64_t lo;
     uint32_t hi;
     uscc_pack(uscc, &lo, &hi);
-    for (size_t i = 0; i < ix->n; i++)
-        if (ix->uscc_lo[i] == lo && ix->uscc_hi[i] == hi) return (int64_t)i;
-    return -1;
+    pthread_rwlock_rdlock((pthread_rwlock_t *)&ix->lock);
+    uint32_t v = ix->by_uscc ? ix->by_uscc[by_uscc_find(ix, lo, hi, uscc_hash(lo, hi))] : 0;
+    pthread_rwlock_unlock((pthread_rwlock_t *)&ix->lock);
+    return v ? (int64_t)((v & ID_MASK) - 1) : -1;
 }
 
 void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_bytes) {
@@ -429,7 +519,7 @@ void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_by
     for (int a = 0; a < TU_A_COUNT; a++) b += roaring_bitmap_size_in_bytes(ix->missing[a]);
     for (int k = 0; k < TU__NUM_COUNT; k++)
         for (int q = 0; q < TU__QBUCKETS; q++) b += roaring_bitmap_size_in_bytes(ix->qbm[k][q]);
-    if (column_bytes) *column_bytes = column_bytes_per_id(ix) * ix->n;
+    if (column_bytes) *column_bytes = column_bytes_per_id(ix) * ix->n + (ix->by_uscc_mask + 1) * sizeof *ix->by_uscc;
     if (bitmap_bytes) *bitmap_bytes = b;
 }
 

@@ -36,11 +36,12 @@ int tu_index_load_store(struct tu_store *s, tu_index **out, tu_err *err);
 size_t tu_index_count(const tu_index *ix);
 /* Writes the 18-character USCC of id (NUL-terminated) into out. Returns TU_OK or TU_ENOTFOUND. */
 int tu_index_uscc(const tu_index *ix, uint32_t id, char out[19]);
-/* Id of a USCC (linear scan over packed codes, ~10 ms at 7M), or -1. */
+/* Id of a USCC (a hash lookup over the packed codes, well under a microsecond), or -1. A USCC held by two
+ * records (not expected) finds the later one. */
 int64_t tu_index_find_uscc(const tu_index *ix, const char *uscc);
 /* The record of id as the index knows it (every rule attribute; name empty). Returns TU_OK or TU_ENOTFOUND. */
 int tu_index_get(const tu_index *ix, uint32_t id, tu_ent *out);
-/* Bytes held in columns (per-id arrays) and in bitmaps. */
+/* Bytes held in columns (per-id arrays, with the USCC lookup table) and in bitmaps. */
 void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_bytes);
 
 #endif

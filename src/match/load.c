@@ -130,8 +130,7 @@ static int on_ent(void *ctx, int64_t id, const tu_ent *e, int64_t source_id) {
     while (!rc && (int64_t)(sc->nfirst + (sc->ix ? tu_index_count(sc->ix) - sc->nfirst : 0)) < id - 1) {
         tu_ent gap;
         tu_ent_init(&gap);
-        gap.city = e->city;
-        memcpy(gap.uscc, e->uscc, sizeof gap.uscc);
+        gap.city = e->city; /* no USCC: tu_index_find_uscc never finds a gap */
         rc = scan_add(sc, &gap);
     }
     return rc ? rc : scan_add(sc, e);

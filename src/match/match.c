@@ -121,6 +121,7 @@ static void check_edges(run *r, const tu__node *n, int slot, uint64_t *t, const 
             uint32_t id = (uint32_t)((r->w0 + w) * 64 + (size_t)__builtin_ctzll(x));
             ids[k++] = id;
             if (slot == TU__NUM_FOUNDED) __builtin_prefetch(&r->ix->founded[id]);
+            else if (slot == TU__NUM_EMPLOYEES) __builtin_prefetch(&r->ix->employees[id]);
             else __builtin_prefetch(&r->ix->num[slot][id]);
         }
     uint32_t base = (uint32_t)(r->w0 * 64);
@@ -158,18 +159,22 @@ static void scan_buckets(run *r, const uint8_t *q, int a, uint8_t span, int e1, 
     }
 }
 
+tu__rbuckets tu__range_buckets(const int64_t *b, int64_t lo, int64_t hi) {
+    int blo = 0, bhi = TU__QBUCKETS - 1;
+    while (blo < TU__QBUCKETS - 1 && b[blo + 1] <= lo) blo++;
+    while (bhi > 0 && b[bhi] > hi) bhi--;
+    int lo_full = lo <= b[blo], hi_full = bhi == TU__QBUCKETS - 1 ? hi >= INT64_MAX / 2 : hi >= b[bhi + 1] - 1;
+    return (tu__rbuckets){blo + !lo_full, bhi - !hi_full, lo_full ? -1 : blo, hi_full ? -1 : bhi};
+}
+
 static void leaf_range(run *r, const tu__node *n, uint64_t *t, uint64_t *f) {
     int slot = tu__num_slot(n->attr);
     const int64_t *b = r->ix->bounds[slot];
     const uint8_t *q = r->ix->qcode[slot];
     memset(t, 0, r->cw * 8);
     if (n->lo <= n->hi) {
-        int blo = 0, bhi = TU__QBUCKETS - 1;
-        while (blo < TU__QBUCKETS - 1 && b[blo + 1] <= n->lo) blo++;
-        while (bhi > 0 && b[bhi] > n->hi) bhi--;
-        int lo_full = n->lo <= b[blo], hi_full = bhi == TU__QBUCKETS - 1 ? n->hi >= INT64_MAX / 2 : n->hi >= b[bhi + 1] - 1;
-        int a = blo + !lo_full, z = bhi - !hi_full; /* fully inside: buckets a..z */
-        int e1 = lo_full ? -1 : blo, e2 = hi_full ? -1 : bhi, all = z - a + 1 == TU__QBUCKETS;
+        tu__rbuckets rb = tu__range_buckets(b, n->lo, n->hi);
+        int a = rb.a, z = rb.z, e1 = rb.e1, e2 = rb.e2, all = z - a + 1 == TU__QBUCKETS;
         uint8_t span = (uint8_t)(z >= a && !all ? z - a + 1 : 0);
         uint64_t edge[CHUNK];
         if (!all && span + (e1 >= 0) + (e2 >= 0) <= tu__match_narrow) { /* narrow: the buckets' own ids */

@@ -34,6 +34,10 @@ typedef enum { TU_MS_ELIGIBLE, TU_MS_NOT_ELIGIBLE, TU_MS_UNKNOWN, TU_MS_NEAR_MIS
  * the index is closed: its buffers return to the index's cache) or TU_ENOMEM. */
 int tu_match_run(tu_index *ix, const tu_plan *p, unsigned flags, tu_matchset **out, tu_err *err);
 void tu_matchset_free(tu_matchset *m);
+/* Only the eligible set, as a new roaring bitmap in *out (roaring_bitmap_free): for a selective rule built from
+ * the index's bitmaps, most selective condition first (sparse.c), else by tu_match_run. Same result either way.
+ * Returns TU_OK or TU_ENOMEM. */
+int tu_match_eligible(tu_index *ix, const tu_plan *p, roaring_bitmap_t **out, tu_err *err);
 uint64_t tu_matchset_count(const tu_matchset *m, tu_ms_which w);
 int tu_matchset_has(const tu_matchset *m, tu_ms_which w, uint32_t id);
 /* The set as a new roaring bitmap the caller owns (roaring_bitmap_free), or NULL on exhaustion. */

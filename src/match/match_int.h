@@ -42,12 +42,15 @@ int tu__code_slot(int attr);                        /* TU__CODE_* or -1 */
 int tu__code_nvalues(int slot);                     /* 21, 97, 26, 4, 4 */
 int tu__code_value(int slot, const char *s, size_t len); /* value index of a rule string, or -1 */
 int tu__code_of_ent(int slot, const tu_ent *e);     /* value index of a record (attribute present), or -1 */
+struct tu_index;
+int tu__code_of_id(const struct tu_index *ix, int slot, uint32_t id); /* the same from the columns */
 
 struct tu_index {
     pthread_rwlock_t lock; /* readers: one query; writer: one record (short) */
     size_t n, cap;
     /* columns, one entry per id (see index.c for the byte budget) */
-    int64_t *num[4];         /* revenue, employees, rd_ratio, energy_tce */
+    int64_t *num[4];         /* revenue, -, rd_ratio, energy_tce (num[TU__NUM_EMPLOYEES] is NULL) */
+    int32_t *employees;      /* at most INT32_MAX (core/enterprise.c refuses more) */
     int32_t *founded;
     uint8_t *qcode[TU__NUM_COUNT]; /* bucket of the value: bounds[k][q] <= v < bounds[k][q+1] */
     int64_t bounds[TU__NUM_COUNT][TU__QBUCKETS];
@@ -57,6 +60,11 @@ struct tu_index {
     uint16_t *tags, *present;
     uint64_t *uscc_lo; /* USCC characters 1-12, 5 bits each */
     uint32_t *uscc_hi; /* characters 13-18 */
+    /* USCC -> id: open addressing with linear probing over the packed USCC; a slot holds id + 1 in its low 28
+     * bits and 4 more bits of the hash above them (most probes of other keys end without reading a column);
+     * 0 = empty. Kept at most 7/8 full: 4.8 bytes per enterprise at 7M. */
+    uint32_t *by_uscc;
+    size_t by_uscc_mask, by_uscc_used;
     /* bitmaps */
     roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
     roaring_bitmap_t *tag[TU_TAG_COUNT];
@@ -73,6 +81,15 @@ uint64_t *tu__scratch_get(struct tu_index *ix, size_t words);
 void tu__scratch_put(struct tu_index *ix, uint64_t *b, size_t words); /* NULL is fine */
 
 int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id);
+
+/* The buckets a range lo..hi (lo <= hi) touches: a..z wholly inside (none when z < a), e1 / e2 the boundary
+ * buckets whose rows need their exact value checked (-1 = none). */
+typedef struct tu__rbuckets {
+    int a, z, e1, e2;
+} tu__rbuckets;
+tu__rbuckets tu__range_buckets(const int64_t *bounds, int64_t lo, int64_t hi);
+extern int tu__match_sparse; /* sparse.c: 2 by cost, 1 whenever possible, 0 never */
+extern _Atomic unsigned long tu__match_sparse_runs; /* times the sparse path answered */
 void tu__index_row(const struct tu_index *ix, uint32_t id, tu_ent *e); /* rebuilds the record (name left empty) */
 
 /* ---- compiled rules (compile.c) ---- */

@@ -342,11 +342,15 @@ void tu_polindex_match(const tu_polindex *pi, const tu_ent *e, tu_polres *r) {
 size_t tu_polres_list(const tu_polres *r, tu_pr_which w, uint32_t *pos, size_t max) {
     size_t k = 0;
     const uint64_t *s = r->set[w];
-    for (size_t i = 0; i < r->nwp; i++)
-        for (uint64_t x = s[i]; x; x &= x - 1) {
-            if (k < max) pos[k] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
-            k++;
+    for (size_t i = 0; i < r->nwp; i++) {
+        uint64_t x = s[i];
+        if (k >= max) { /* past the page: count only */
+            k += (size_t)__builtin_popcountll(x);
+            continue;
         }
+        for (; x; x &= x - 1, k++)
+            if (k < max) pos[k] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+    }
     return k;
 }
 

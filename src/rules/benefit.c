@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/catalog.h"
 #include "core/num.h"
 #include "rules/benefit.h"
@@ -350,6 +351,22 @@ static int round_fen(const mpq_t yuan, int64_t *fen) {
     return ok ? 0 : -1;
 }
 
+/* Evaluates a canonical formula. */
+static int eval_canon(const json_t *canon, const tu_ent *e, const json_t *project, const json_t *loan, int64_t *fen,
+                      tu_err *err) {
+    bctx c = {.e = e, .project = project, .loan = loan, .err = err, .rc = 0};
+    bv out;
+    memset(&out, 0, sizeof out);
+    mpq_init(out.q);
+    int rc = ev(&c, canon, &out);
+    if (!rc && out.kind == B_STR) rc = to_q(&c, &out);
+    if (!rc && out.kind != B_NUM) rc = bfail(&c, TU_EEVAL, NULL, "the formula's value is not a number");
+    if (!rc && mpq_sgn(out.q) < 0) rc = bfail(&c, TU_EEVAL, NULL, "the formula gave a negative amount");
+    if (!rc && round_fen(out.q, fen)) rc = bfail(&c, TU_ELIMIT, NULL, "the amount does not fit in 64-bit fen");
+    mpq_clear(out.q);
+    return rc;
+}
+
 int tu_benefit_eval(const json_t *formula, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err) {
     return tu_benefit_eval_loan(formula, e, project, NULL, fen, err);
 }
@@ -359,16 +376,33 @@ int tu_benefit_eval_loan(const json_t *formula, const tu_ent *e, const json_t *p
     json_t *canon;
     int rc = tu__rule_canonical(formula, &canon, err);
     if (rc) return rc;
-    bctx c = {.e = e, .project = project, .loan = loan, .err = err, .rc = 0};
-    bv out;
-    memset(&out, 0, sizeof out);
-    mpq_init(out.q);
-    rc = ev(&c, canon, &out);
-    if (!rc && out.kind == B_STR) rc = to_q(&c, &out);
-    if (!rc && out.kind != B_NUM) rc = bfail(&c, TU_EEVAL, NULL, "the formula's value is not a number");
-    if (!rc && mpq_sgn(out.q) < 0) rc = bfail(&c, TU_EEVAL, NULL, "the formula gave a negative amount");
-    if (!rc && round_fen(out.q, fen)) rc = bfail(&c, TU_ELIMIT, NULL, "the amount does not fit in 64-bit fen");
-    mpq_clear(out.q);
+    rc = eval_canon(canon, e, project, loan, fen, err);
     json_decref(canon);
     return rc;
+}
+
+struct tu_benefit {
+    json_t *canon;
+};
+
+int tu_benefit_compile(const json_t *formula, tu_benefit **out, tu_err *err) {
+    *out = NULL;
+    json_t *canon;
+    int rc = tu__rule_canonical(formula, &canon, err);
+    if (rc) return rc;
+    tu_benefit *b = tu_calloc(1, sizeof *b);
+    if (!b) return json_decref(canon), tu_err_set(err, TU_ENOMEM, "out of memory");
+    b->canon = canon;
+    *out = b;
+    return TU_OK;
+}
+
+int tu_benefit_run(const tu_benefit *b, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err) {
+    return eval_canon(b->canon, e, project, NULL, fen, err);
+}
+
+void tu_benefit_free(tu_benefit *b) {
+    if (!b) return;
+    json_decref(b->canon);
+    tu_free(b);
 }

@@ -111,3 +111,30 @@ int tu_store_import_progress(tu_store *s, int64_t run_id, int64_t rows_done, int
     int rc = need_tx(s, err);
     return rc ? rc : OPS(s)->import_progress(s->impl, run_id, rows_done, rejected, finished, err);
 }
+
+/* ---- the change feed (change.h) ---- */
+
+int tu_store_change_add(tu_store *s, int64_t origin, const void *ids, size_t len, int64_t n, int64_t *seq,
+                        tu_err *err) {
+    int64_t ignored;
+    if (!ids || len == 0 || n <= 0) return tu_err_set(err, TU_EINVAL, "a change needs at least one id");
+    int rc = need_tx(s, err);
+    return rc ? rc : OPS(s)->change_add(s->impl, origin, ids, len, n, seq ? seq : &ignored, err);
+}
+
+int tu_store_change_scan(tu_store *s, int64_t after, int limit, tu_change_fn fn, void *ctx, tu_err *err) {
+    if (limit <= 0) return tu_err_set(err, TU_EINVAL, "the scan limit must be positive");
+    return OPS(s)->change_scan(s->impl, after, limit, fn, ctx, err);
+}
+
+int tu_store_change_last(tu_store *s, int64_t *seq, tu_err *err) { return OPS(s)->change_last(s->impl, seq, err); }
+
+int tu_store_change_cursor_get(tu_store *s, const char *name, int64_t *seq, tu_err *err) {
+    return OPS(s)->cursor_get(s->impl, name, seq, err);
+}
+
+int tu_store_change_cursor_set(tu_store *s, const char *name, int64_t seq, tu_err *err) {
+    if (!name || !*name) return tu_err_set(err, TU_EINVAL, "a cursor needs a name");
+    int rc = need_tx(s, err);
+    return rc ? rc : OPS(s)->cursor_set(s->impl, name, seq, err);
+}

@@ -4,6 +4,7 @@
 #ifndef TU_STORE_REGISTRY_OPS_H
 #define TU_STORE_REGISTRY_OPS_H
 
+#include "store/change.h"
 #include "store/registry.h"
 
 struct tu_registry_ops {
@@ -27,6 +28,12 @@ struct tu_registry_ops {
                         int64_t *run_id, tu_err *err);
     int (*import_progress)(void *impl, int64_t run_id, int64_t rows_done, int64_t rejected, int finished,
                            tu_err *err);
+    /* the change feed (store/change.h) */
+    int (*change_add)(void *impl, int64_t origin, const void *ids, size_t len, int64_t n, int64_t *seq, tu_err *err);
+    int (*change_scan)(void *impl, int64_t after, int limit, tu_change_fn fn, void *ctx, tu_err *err);
+    int (*change_last)(void *impl, int64_t *seq, tu_err *err);
+    int (*cursor_get)(void *impl, const char *name, int64_t *seq, tu_err *err);
+    int (*cursor_set)(void *impl, const char *name, int64_t seq, tu_err *err);
 };
 
 #endif

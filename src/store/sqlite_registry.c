@@ -68,6 +68,16 @@ static const char SQL_IMPORT_START[] =
 static const char SQL_IMPORT_PROGRESS[] =
     "UPDATE import_run SET rows_done = ?2, rejected = ?3, finished = ?4 WHERE id = ?1";
 
+static const char SQL_CHANGE_ADD[] =
+    "INSERT INTO enterprise_change (origin, n, ids, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING seq";
+static const char SQL_CHANGE_SCAN[] =
+    "SELECT seq, origin, n, ids FROM enterprise_change WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+static const char SQL_CHANGE_LAST[] = "SELECT coalesce(max(seq), 0) FROM enterprise_change";
+static const char SQL_CURSOR_GET[] = "SELECT seq FROM change_cursor WHERE name = ?1";
+static const char SQL_CURSOR_SET[] =
+    "INSERT INTO change_cursor (name, seq, updated_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at";
+
 /* "2026-11-27T18:05:08Z" */
 static void now_iso(char buf[32]) {
     time_t t = time(NULL);
@@ -437,6 +447,60 @@ static int sr_import_progress(void *impl, int64_t run_id, int64_t rows_done, int
     return step_done(impl, st, "record import progress", err);
 }
 
+/* ---- the change feed ---- */
+
+static int sr_change_add(void *impl, int64_t origin, const void *ids, size_t len, int64_t n, int64_t *seq,
+                         tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CHANGE_ADD, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    char now[32];
+    now_iso(now);
+    sqlite3_bind_int64(st, 1, origin);
+    sqlite3_bind_int64(st, 2, n);
+    sqlite3_bind_blob64(st, 3, ids, len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    return step_int(impl, st, seq, "add change", err);
+}
+
+static int sr_change_scan(void *impl, int64_t after, int limit, tu_change_fn fn, void *ctx, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CHANGE_SCAN, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, limit);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tu_change c = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                       sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3)};
+        stop = fn(ctx, &c);
+    }
+    int out = stop ? stop : rc == SQLITE_DONE ? TU_OK : tu__sq_fail(impl, err, "read the change feed");
+    tu__sq_done(st);
+    return out;
+}
+
+static int sr_change_last(void *impl, int64_t *seq, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CHANGE_LAST, err);
+    return st ? step_int(impl, st, seq, "read the change feed", err) : err ? err->code : TU_ESTORE;
+}
+
+static int sr_cursor_get(void *impl, const char *name, int64_t *seq, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CURSOR_GET, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    return step_int(impl, st, seq, "change cursor", err);
+}
+
+static int sr_cursor_set(void *impl, const char *name, int64_t seq, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CURSOR_SET, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    char now[32];
+    now_iso(now);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    return step_done(impl, st, "record the change cursor", err);
+}
+
 const struct tu_registry_ops tu__sqlite_registry_ops = {
     .source_add = sr_source_add,
     .source_get = sr_source_get,
@@ -456,4 +520,9 @@ const struct tu_registry_ops tu__sqlite_registry_ops = {
     .import_find = sr_import_find,
     .import_start = sr_import_start,
     .import_progress = sr_import_progress,
+    .change_add = sr_change_add,
+    .change_scan = sr_change_scan,
+    .change_last = sr_change_last,
+    .cursor_get = sr_cursor_get,
+    .cursor_set = sr_cursor_set,
 };

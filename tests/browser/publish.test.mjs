@@ -46,6 +46,9 @@ test('an official writes a policy, sees the live count, is refused on a failing 
   const live = await count(page);
   assert.ok(live > 0, 'the enterprise of the test is among them');
   await page.locator('#chart-city canvas').waitFor();
+  // A benefit formula that needs project data, and a cap of 1,000 yuan: the preview's budget is live x 1,000 yuan.
+  await page.getByLabel('支持金额公式（可选，可读语法，单位元）').fill('min(project.equipment_investment * 0.2, 50000000)');
+  await page.getByLabel('每家企业支持上限（元，可选）').fill('1000');
   // A rule test that fails: our qualifying enterprise expected not eligible.
   await page.getByText('全文与规则测试').click();
   const fixture = (expect) => JSON.stringify([{ name: 'a big manufacturer', enterprise: { city: ent.city, industry: ent.industry, revenue: String(half * 2 + 1) }, expect }]);
@@ -77,6 +80,10 @@ test('an official writes a policy, sees the live count, is refused on a failing 
     'the preview counts what the live count said');
   for (const id of ['preview-city', 'preview-division', 'preview-size']) await page.locator(`#${id} canvas`).waitFor();
   await page.locator('#preview-budget').waitFor();
+  const budget = (live * 1000).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  assert.equal(await page.locator('#preview-budget').getAttribute('data-basis'), 'cap_bound');
+  assert.equal(await page.locator('#preview-budget').textContent(),
+    `预计支持总额不超过：${budget} 元（公式需要项目数据，按 ${live.toLocaleString('zh-CN')} 家符合条件企业 × 每家支持上限估算）`);
   await check(page, 'policy-preview');
   await page.getByRole('button', { name: '发布' }).click();
   await page.locator('#policy-facts').getByText('已发布').waitFor();

@@ -79,6 +79,9 @@ static void test_bad_cells(void **state) {
     assert_string_equal(err.field, "city");
     assert_int_equal(set(&e, TU_A_REVENUE, "-5", &err), TU_EINVAL);
     assert_int_equal(set(&e, TU_A_EMPLOYEES, "12.5", &err), TU_EINVAL);
+    assert_int_equal(set(&e, TU_A_EMPLOYEES, "2147483648", &err), TU_EINVAL); /* the index keeps 32 bits */
+    assert_non_null(strstr(err.msg, "2147483647"));
+    assert_int_equal(set(&e, TU_A_EMPLOYEES, "2147483647", &err), TU_OK);
     assert_int_equal(set(&e, TU_A_FOUNDED, "2099-01-01", &err), TU_EINVAL);
     assert_non_null(strstr(err.msg, "future"));
     assert_int_equal(set(&e, TU_A_TAGS, "high_tech;flying_car", &err), TU_EINVAL);

@@ -69,6 +69,7 @@ int th_start(th_server *s, const char *const *args, const char *const *env) {
     for (int i = 0; args && args[i] && n < 30; i++) argv[n++] = args[i];
     if (!args || !args[0] || strcmp(args[0], "--web") != 0) argv[n++] = "--no-web";
     argv[n] = NULL;
+    unlink(s->log); /* a restart must not read the port of the previous run's log */
     s->pid = fork();
     if (s->pid < 0) return -1;
     if (s->pid == 0) {

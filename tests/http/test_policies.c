@@ -393,6 +393,24 @@ static int inbox_items(int i, long long policy, const char *kind) {
     return found;
 }
 
+/* Whether enterprise uscc's eligible list holds policy id: explain=0 answers from the match index's record,
+ * explain=1 from the store's; both must say the same. */
+static int eligible_for(const char *uscc, long long id) {
+    int in[2] = {0, 0};
+    for (int x = 0; x < 2; x++) {
+        char path[160];
+        snprintf(path, sizeof path, "/api/v1/enterprises/%s/policies?lists=eligible&explain=%d", uscc, x);
+        th_resp r;
+        assert_int_equal(th_req(&srv, "GET", path, prov, NULL, NULL, &r), 200);
+        json_t *it;
+        size_t i;
+        json_array_foreach(json_object_get(r.json, "eligible"), i, it) in[x] |= json_integer_value(json_object_get(it, "id")) == id;
+        th_resp_free(&r);
+    }
+    assert_int_equal(in[0], in[1]);
+    return in[0];
+}
+
 static void test_continuous_matching(void **state) {
     (void)state;
     pol p = {"gd-hightech", "高新技术企业培育", "高企培育。", "广东省科学技术厅", "cultivation",
@@ -402,11 +420,13 @@ static void test_continuous_matching(void **state) {
     char u[19], path[128];
     uscc_of(2, u);
     assert_int_equal(inbox_items(2, id, "qualified"), 0);
+    assert_false(eligible_for(u, id));
     snprintf(path, sizeof path, "/api/v1/enterprises/%s", u);
     th_resp r;
     assert_int_equal(th_req(&srv, "PATCH", path, prov, "{\"values\":{\"tags\":\"high_tech\"}}", NULL, &r), 200);
     th_resp_free(&r);
     assert_int_equal(inbox_items(2, id, "qualified"), 1);
+    assert_true(eligible_for(u, id)); /* the index's record changed with the write */
     /* the same write again changes nothing and adds nothing */
     assert_int_equal(th_req(&srv, "PATCH", path, prov, "{\"values\":{\"tags\":\"high_tech\"}}", NULL, &r), 200);
     th_resp_free(&r);
@@ -477,6 +497,54 @@ static void test_revision_gains_and_losses(void **state) {
     th_resp_free(&r);
 }
 
+/* The preview's estimated total benefit, hand-computed. Rule: revenue >= 3015 (万元) -> enterprises 15, 16, 17.
+ * Formula revenue * 10 yuan, cap 30,160 yuan: 30,150 + 30,160 + 30,160 = 90,470 yuan. A formula over project data
+ * gives eligible x cap: 3 x 5,000 yuan. No formula: no estimate. */
+static void test_preview_estimated_benefit(void **state) {
+    (void)state;
+    static const struct {
+        const char *code, *benefit;
+        long long cap_fen;
+        const char *basis;
+        long long fen, counted;
+    } cases[] = {
+        {"est-formula", "{\"*\":[{\"var\":\"revenue\"},10]}", 3016000, "formula", 9047000, 3},
+        {"est-uncapped", "{\"*\":[{\"var\":\"revenue\"},10]}", 0, "formula", 9048000, 3},
+        {"est-project", "{\"*\":[{\"var\":\"project.equipment_investment\"},0.2]}", 500000, "cap_bound", 1500000, 0},
+        {"est-none", NULL, 500000, NULL, -1, 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        pol p = {cases[k].code, "预估政策", "预估。", "广东省工业和信息化厅", "other", "{\">=\":[{\"var\":\"revenue\"},3015]}",
+                 NULL, NULL};
+        char *body = policy_doc(&p);
+        json_error_t je;
+        json_t *d = json_loads(body, 0, &je);
+        free(body);
+        if (cases[k].benefit) json_object_set_new(d, "benefit", json_loads(cases[k].benefit, 0, &je));
+        if (cases[k].cap_fen) json_object_set_new(d, "cap_fen", json_integer(cases[k].cap_fen));
+        body = json_dumps(d, JSON_COMPACT);
+        json_decref(d);
+        th_resp r;
+        assert_int_equal(th_req(&srv, "POST", "/api/v1/policies", prov, body, NULL, &r), 201);
+        free(body);
+        long long id = json_integer_value(json_object_get(r.json, "id"));
+        th_resp_free(&r);
+        assert_int_equal(post_policy(id, "preview", prov, &r), 200);
+        assert_int_equal(json_integer_value(json_object_get(r.json, "eligible")), 3);
+        json_t *fen = json_object_get(r.json, "estimated_benefit_fen"), *basis = json_object_get(r.json, "estimated_benefit_basis");
+        if (cases[k].basis) {
+            assert_int_equal(json_integer_value(fen), cases[k].fen);
+            assert_string_equal(json_string_value(basis), cases[k].basis);
+        } else {
+            assert_true(json_is_null(fen) && json_is_null(basis));
+        }
+        assert_int_equal(json_integer_value(json_object_get(r.json, "estimated_benefit_counted")), cases[k].counted);
+        assert_int_equal(json_integer_value(json_object_get(r.json, "estimated_benefit_missing")), 0);
+        assert_true(json_string_length(json_object_get(r.json, "estimated_benefit_reason")) > 0);
+        th_resp_free(&r);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_search_and_inbox),
@@ -485,6 +553,7 @@ int main(void) {
         cmocka_unit_test(test_filters_sort_paging_withdraw),
         cmocka_unit_test(test_continuous_matching),
         cmocka_unit_test(test_revision_gains_and_losses),
+        cmocka_unit_test(test_preview_estimated_benefit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

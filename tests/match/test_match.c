@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/alloc.h"
+#include "core/codes.h"
 #include "match/match.h"
 #include "match/match_int.h"
 #include "rand_ent.h"
@@ -72,6 +73,19 @@ static void check_rule_ex(fixture *f, const json_t *rule, int naive) {
         counts[want]++;
     }
     assert_int_equal(tu_matchset_count(m, TU_MS_ELIGIBLE), counts[TU_TRI_TRUE]);
+    /* the eligible set alone: from bitmaps whenever possible (1), when cheaper (2), never (0) */
+    static const int sparse[] = {1, 2, 0};
+    for (int k = 0; k < 3; k++) {
+        tu__match_sparse = sparse[k];
+        roaring_bitmap_t *b = NULL;
+        assert_int_equal(tu_match_eligible(f->ix, p, &b, &err), TU_OK);
+        for (uint32_t i = 0; i < N; i++)
+            if (roaring_bitmap_contains(b, i) != tu_matchset_has(m, TU_MS_ELIGIBLE, i))
+                fail_msg("row %u: rule %s: tu_match_eligible (sparse %d) says %d", i, s, sparse[k], !tu_matchset_has(m, TU_MS_ELIGIBLE, i));
+        assert_int_equal(roaring_bitmap_get_cardinality(b), counts[TU_TRI_TRUE]);
+        roaring_bitmap_free(b);
+    }
+    tu__match_sparse = 2;
     assert_int_equal(tu_matchset_count(m, TU_MS_NOT_ELIGIBLE), counts[TU_TRI_FALSE]);
     assert_int_equal(tu_matchset_count(m, TU_MS_UNKNOWN), counts[TU_TRI_UNKNOWN]);
     tu_matchset_free(m);
@@ -118,11 +132,14 @@ static void test_operators(void **state) {
 static void test_random_rules(void **state) {
     fixture *f = *state;
     rnd_state = 777;
+    unsigned long sparse0 = tu__match_sparse_runs;
     for (int i = 0; i < 2000; i++) {
         json_t *rule = rnd_rule(3);
         check_rule(f, rule);
         json_decref(rule);
     }
+    /* most random rules can start from a bitmap: the sparse path must really have answered them */
+    if (tu__match_sparse_runs - sparse0 < 1000) fail_msg("sparse path answered only %lu of 2000 rules", tu__match_sparse_runs - sparse0);
 }
 
 static void test_small_chunks(void **state) { /* many chunks, chunk edges inside roaring containers */
@@ -225,6 +242,42 @@ static void test_index_rows(void **state) {
     assert_true(cols / tu_index_count(f->ix) <= 64);
 }
 
+static void check_all_found(const tu_index *ix, const tu_ent *ents, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (tu_index_find_uscc(ix, ents[i].uscc) != (int64_t)i) fail_msg("USCC of id %zu not found", i);
+}
+
+/* USCC -> id through growth of the table (appends), changes of USCCs (deletions shift probe chains) and changes
+ * back: after each step every record's USCC finds exactly its id and a USCC no record holds finds nothing. */
+static void test_uscc_lookup(void **state) {
+    fixture *f = *state;
+    tu_index *ix;
+    tu_err err = {0};
+    tu_ent *ents = calloc(N, sizeof *ents);
+    memcpy(ents, f->ents, N * sizeof *ents);
+    assert_int_equal(tu_index_build(ents, 10, &ix, &err), TU_OK);
+    check_all_found(ix, ents, 10);
+    for (uint32_t i = 10; i < N; i++) assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    check_all_found(ix, ents, N);
+    char old[19];
+    memcpy(old, ents[3].uscc, sizeof old);
+    for (uint32_t i = 0; i < N; i += 3) { /* a new organisation code for every third record */
+        snprintf(ents[i].uscc + 8, 10, "Y%08u", i);
+        ents[i].uscc[17] = tu_uscc_check_char(ents[i].uscc), ents[i].uscc[18] = '\0';
+        assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    }
+    check_all_found(ix, ents, N);
+    assert_int_equal(tu_index_find_uscc(ix, old), -1);
+    memcpy(ents, f->ents, N * sizeof *ents);
+    for (uint32_t i = 0; i < N; i += 3) assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    check_all_found(ix, ents, N);
+    assert_int_equal(tu_index_find_uscc(ix, old), 3);
+    assert_int_equal(tu_index_find_uscc(ix, "91440300MA5DYYYYY0"), -1); /* valid letters, held by none */
+    assert_int_equal(tu_index_find_uscc(ix, "91440300ma5d000000"), -1); /* not the alphabet */
+    tu_index_close(ix);
+    free(ents);
+}
+
 static void test_errors(void **state) {
     (void)state;
     tu_plan *p;
@@ -254,6 +307,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uscc_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),

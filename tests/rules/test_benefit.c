@@ -1,5 +1,6 @@
 /* Tests of src/rules/benefit.c: exact money — 0.1 + 0.2, rates of odd amounts, half-up rounding where binary
- * floating point would round the other way, caps, region tiers, missing data and errors. */
+ * floating point would round the other way, caps, region tiers, missing data and errors; each also through the
+ * compiled form (tu_benefit_compile / tu_benefit_run). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,16 @@ static int eval(const char *formula_text, const char *ent, const char *project, 
     tu_ent e = fx_ent(ent);
     json_t *p = project ? fx_json(project) : NULL;
     int rc = tu_benefit_eval(f, &e, p, fen, err);
+    /* the compiled form (compiled once, run many times) gives the same result, or the same error */
+    tu_benefit *b = NULL;
+    tu_err err2 = {0};
+    int64_t fen2 = -1;
+    int rc2 = tu_benefit_compile(f, &b, &err2);
+    if (!rc2) rc2 = tu_benefit_run(b, &e, p, &fen2, &err2);
+    if (!rc2) rc2 = tu_benefit_run(b, &e, p, &fen2, &err2); /* a second run of the same program */
+    assert_int_equal(rc2, rc);
+    if (!rc) assert_int_equal(fen2, *fen);
+    tu_benefit_free(b);
     json_decref(f), json_decref(p);
     return rc;
 }

@@ -1,6 +1,6 @@
 // pages/policy.js — one policy (GET /api/v1/policies/{id}, public once published): its facts, its rule as plain
 // sentences in the current language, its full text. Officials also manage it here: edit, the impact preview
-// (POST /preview: counts, the estimated budget and charts by city, division and size), publish (a refusal shows
+// (POST /preview: counts, the estimated budget with its basis and charts by city, division and size), publish (a refusal shows
 // the failing rule tests), withdraw, and once published the campaign funnel (GET /funnel: matched → delivered →
 // read → applied) and, for 免申即享 policies, a link to its grant lists.
 import { api, isAbort } from '../api.js';
@@ -32,6 +32,17 @@ function sentences(p) {
     p.rule_text ? h('details', {}, h('summary', {}, t('policy.rule_text')), h('pre', { class: 'rule-src' }, p.rule_text)) : null);
 }
 
+// The estimated total benefit and how it was reached: the formula summed over the eligible enterprises, or (the
+// formula needs project data) the bound eligible x per-enterprise cap; otherwise why there is none.
+function budgetLine(r) {
+  const basis = r.estimated_benefit_basis;
+  const amount = yuan(r.estimated_benefit_fen);
+  const text = basis === 'formula'
+    ? t('policy.budget_formula', { amount, counted: fmt(r.estimated_benefit_counted), missing: fmt(r.estimated_benefit_missing) })
+    : basis === 'cap_bound' ? t('policy.budget_cap_bound', { amount, count: fmt(r.eligible) }) : t('policy.budget_unknown');
+  return h('p', { class: 'benefit', id: 'preview-budget', 'data-basis': basis || 'none' }, text);
+}
+
 // The impact preview: counts, the budget, the three charts.
 function previewPanel(p, signal, onChange) {
   const out = h('div', { id: 'preview-result', 'aria-live': 'polite' });
@@ -45,8 +56,7 @@ function previewPanel(p, signal, onChange) {
       out.replaceChildren(
         h('p', { class: 'big', id: 'preview-count' }, t('policy.preview_count', { count: fmt(r.eligible) })),
         h('p', { class: 'muted' }, t('editor.count_more', { near: fmt(r.near_miss), unknown: fmt(r.unknown) })),
-        h('p', { class: 'benefit', id: 'preview-budget' }, r.estimated_benefit_fen === null || r.estimated_benefit_fen === undefined
-          ? t('policy.budget_unknown') : t('policy.budget', { amount: yuan(r.estimated_benefit_fen) })));
+        budgetLine(r));
       const b = r.breakdown || {};
       charts.show(b.eligible || b);
       onChange();
