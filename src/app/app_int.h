@@ -41,6 +41,11 @@ int tu__app_ent_write(tu_store *s, const tu_principal *who, const tu_actor *a, c
                       const json_t *values, const char *source_kind, const char *source_name, int32_t as_of,
                       int64_t *id, tu_ent *after, int *changed, tu_err *err);
 
+/* Non-combinable groups (policy.c), the one rule of awards and grant lists: two policies cannot both benefit the
+ * same project (awards) or enterprise (grants) when they share ANY group. a and b are JSON arrays of group names
+ * (NULL = none); returns the first group of a that b also holds, or NULL. */
+const char *tu__group_shared(const json_t *a, const json_t *b);
+
 /* Records the ids (n of them, store ids) one write changed in the change feed (store/change.h), inside the
  * caller's open transaction, as written by this process (tu_app_origin). Returns TU_OK (n == 0 too), TU_EINVAL
  * for an id outside 1..2^32-1, TU_ENOMEM or the store's error. */

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app_int.h"
@@ -15,7 +16,8 @@
 void tu_policy_terms_clear(tu_policy_terms *t) {
     if (!t) return;
     json_decref(t->formula);
-    t->formula = NULL;
+    json_decref(t->groups);
+    t->formula = t->groups = NULL;
 }
 
 /* ---- the JSON policy source ---- */
@@ -31,6 +33,13 @@ static int money_member(const json_t *o, const char *key, int64_t *out, tu_err *
     else
         return tu_err_set(err, TU_EINVAL, "policy %s must be yuan as a string or integer", key);
     return tu_money_parse(buf, strlen(buf), out, err);
+}
+
+/* The groups of a policy or version of the JSON source: "groups":[...] or "group":"G"; new array (empty = none). */
+static json_t *json_groups(const json_t *o) {
+    const json_t *list = json_object_get(o, "groups"), *one = json_object_get(o, "group");
+    if (json_is_array(list)) return json_deep_copy(list);
+    return json_is_string(one) ? json_pack("[O]", one) : json_array();
 }
 
 static int json_terms(void *ctx, const char *policy_id, int32_t as_of, tu_policy_terms *out, tu_err *err) {
@@ -56,9 +65,9 @@ static int json_terms(void *ctx, const char *policy_id, int32_t as_of, tu_policy
     snprintf(out->policy_id, sizeof out->policy_id, "%s", policy_id);
     out->version = (int)json_integer_value(json_object_get(best, "version"));
     out->effective_from = best_from;
-    const char *g = json_string_value(json_object_get(best, "group"));
-    if (!g) g = json_string_value(json_object_get(pol, "group"));
-    snprintf(out->group, sizeof out->group, "%s", g ? g : "");
+    out->groups = json_groups(best);
+    if (!json_array_size(out->groups)) json_decref(out->groups), out->groups = json_groups(pol);
+    if (!out->groups) return tu_err_set(err, TU_ENOMEM, "out of memory");
     int rc = money_member(pol, "cap", &out->cap, err);
     if (!rc) rc = money_member(best, "cap", &out->cap, err);
     if (rc) return rc;
@@ -103,21 +112,49 @@ static int awarded_so_far(tu_store *s, const char *uscc, const char *policy_id, 
     return rc;
 }
 
-/* A project holds one award per policy and per non-combinable group. */
+json_t *tu_award_groups(const tu_application *a) {
+    const char *text = a->policy_group;
+    if (!*text) return json_array();
+    json_t *g = text[0] == '[' ? json_loads(text, 0, NULL) : NULL;
+    if (json_is_array(g)) return g;
+    json_decref(g);
+    return json_pack("[s]", text);
+}
+
+/* A project holds one award per policy, and none of two policies sharing any non-combinable group. */
 static int check_group(tu_store *s, int64_t project_id, const tu_policy_terms *t, tu_err *err) {
     tu_application *apps = NULL;
     int n = 0, rc = tu_store_application_list(s, project_id, NULL, &apps, &n, err);
     for (int i = 0; !rc && i < n; i++) {
         if (!strcmp(apps[i].status, "withdrawn")) continue;
-        if (!strcmp(apps[i].policy_id, t->policy_id))
+        json_t *held = tu_award_groups(&apps[i]);
+        const char *g = tu__group_shared(t->groups, held);
+        if (!held)
+            rc = tu_err_set(err, TU_ENOMEM, "out of memory");
+        else if (!strcmp(apps[i].policy_id, t->policy_id))
             rc = tu_err_set(err, TU_ECONFLICT, "the project has already applied to policy %s", t->policy_id);
-        else if (t->group[0] && !strcmp(apps[i].policy_group, t->group))
+        else if (g)
             rc = tu_err_set(err, TU_ECONFLICT,
                             "policy %s cannot be combined with policy %s (group %s) already applied for", t->policy_id,
-                            apps[i].policy_id, t->group);
+                            apps[i].policy_id, g);
+        json_decref(held);
     }
     tu_free(apps);
     return rc;
+}
+
+/* Records the groups of t on the application as a JSON array ("" when none). */
+static int record_groups(tu_application *ap, const tu_policy_terms *t, tu_err *err) {
+    ap->policy_group[0] = '\0';
+    if (!json_array_size(t->groups)) return TU_OK;
+    char *text = json_dumps(t->groups, JSON_COMPACT);
+    if (!text) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    int fits = strlen(text) < sizeof ap->policy_group;
+    if (fits) memcpy(ap->policy_group, text, strlen(text) + 1);
+    free(text);
+    return fits ? TU_OK
+                : tu_err_set(err, TU_ELIMIT, "the groups of policy %s exceed %zu bytes", t->policy_id,
+                             sizeof ap->policy_group - 1);
 }
 
 typedef struct award_ctx {
@@ -162,7 +199,7 @@ static int apply_checked(tu_store *s, award_ctx *c, const tu_project *p, const t
     ap->project_id = p->id;
     memcpy(ap->uscc, p->uscc, sizeof ap->uscc);
     snprintf(ap->policy_id, sizeof ap->policy_id, "%s", t->policy_id);
-    snprintf(ap->policy_group, sizeof ap->policy_group, "%s", t->group);
+    if ((rc = record_groups(ap, t, err))) return rc;
     ap->policy_version = t->version;
     ap->applied_on = c->today;
     snprintf(ap->status, sizeof ap->status, "computed");

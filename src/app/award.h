@@ -10,7 +10,9 @@
  * the end (12344.5 fen -> 12345 fen); caps and sums are exact integer arithmetic on fen after that.
  * Caps: an enterprise's awards under one policy (all its projects, withdrawn ones excluded) never exceed the cap
  * of the version in force at the application date; an award above what remains is cut to it and the explanation
- * says so. Groups: a project holds at most one award per non-combinable group.
+ * says so. Groups: a policy may belong to several non-combinable groups; a project never holds awards of two
+ * policies that share ANY group (the rule of grant lists too, app_int.h tu__group_shared). The application records
+ * all the groups of the version it was computed under.
  */
 #ifndef TU_APP_AWARD_H
 #define TU_APP_AWARD_H
@@ -25,7 +27,7 @@ typedef struct tu_policy_terms {
     char policy_id[64];
     int version;
     int32_t effective_from;
-    char group[64];  /* "" = combinable with anything */
+    json_t *groups;  /* owned JSON array of group names; empty = combinable with anything */
     int64_t cap;     /* fen per enterprise under this policy; 0 = no cap */
     json_t *formula; /* owned */
 } tu_policy_terms;
@@ -37,13 +39,18 @@ typedef struct tu_policy_source {
 } tu_policy_source;
 
 void tu_policy_terms_clear(tu_policy_terms *t);
-/* A source over {"policies":[{"id":"P","group":"G","cap":"15000000","versions":[{"version":1,"from":"2023-01-01",
- * "formula":{...},"cap":"...","group":"..."}]}]} (version fields override the policy's). doc is borrowed. */
+/* A source over {"policies":[{"id":"P","groups":["G"],"cap":"15000000","versions":[{"version":1,"from":"2023-01-01",
+ * "formula":{...},"cap":"...","groups":[...]}]}]} (version fields override the policy's; "group":"G" is read as
+ * ["G"]). doc is borrowed. */
 tu_policy_source tu_policy_source_json(const json_t *doc);
 /* A source over the policy store (app/policy.h): the published version in force on the date, by code or numeric
- * id; the terms name the policy by its code. `benefit` or `benefit_text` is the formula, `cap_fen` the cap, the first
- * of `groups` the group. s is borrowed and must outlive the source. (award_source.c) */
+ * id; the terms name the policy by its code. `benefit` or `benefit_text` is the formula, `cap_fen` the cap, `groups`
+ * (all of them) the non-combinable groups. s is borrowed and must outlive the source. (award_source.c) */
 tu_policy_source tu_policy_source_store(tu_store *s);
+
+/* The groups recorded on an application (policy_group: a JSON array, "" = none, or one bare group name in rows
+ * written before every group of a policy was recorded) as a new JSON array; NULL on ENOMEM. */
+json_t *tu_award_groups(const tu_application *a);
 
 /* Computes the formula of terms for a project (ent optional: the enterprise's attributes). expl gets the steps. */
 int tu_award_compute(const tu_policy_terms *t, const tu_project *p, const tu_ent *ent, int64_t *fen, char *expl,

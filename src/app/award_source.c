@@ -1,9 +1,10 @@
 /* award_source.c — the policy store (app/policy.h) as a tu_policy_source for awards: the terms of a policy on a
  * date are those of its published version in force then — `benefit` (or `benefit_text`, compiled by the rules
- * engine) as the formula, `cap_fen` as the per-enterprise cap, the first of `groups` as the non-combinable group.
+ * engine) as the formula, `cap_fen` as the per-enterprise cap, every one of `groups` as a non-combinable group.
  * Workload: one point read per application or adjustment. */
 #include <string.h>
 
+#include "app/app_int.h"
 #include "app/award.h"
 #include "app/policy.h"
 #include "core/num.h"
@@ -28,8 +29,9 @@ static int fill_terms(const char *code, const tu_policy_version *v, const json_t
     snprintf(out->policy_id, sizeof out->policy_id, "%s", code);
     out->version = v->version;
     if (tu_date_parse(v->effective_from, strlen(v->effective_from), &out->effective_from, err)) return TU_ECORRUPT;
-    const char *g = json_string_value(json_array_get(json_object_get(doc, "groups"), 0));
-    snprintf(out->group, sizeof out->group, "%s", g ? g : "");
+    json_t *g = json_object_get(doc, "groups");
+    out->groups = json_is_array(g) ? json_incref(g) : json_array();
+    if (!out->groups) return tu_err_set(err, TU_ENOMEM, "out of memory");
     json_int_t cap = json_integer_value(json_object_get(doc, "cap_fen"));
     out->cap = cap > 0 ? (int64_t)cap : 0;
     out->formula = benefit_of(doc, code, err);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "app/app_int.h"
 #include "app/audit.h"
 #include "app/campaign.h"
 #include "app/policy.h"
@@ -29,18 +30,11 @@ typedef struct prior {
     int oom;
 } prior;
 
-static int shares_group(const json_t *a, const json_t *b) {
-    size_t i, j;
-    json_t *x, *y;
-    json_array_foreach(a, i, x) json_array_foreach(b, j, y) if (json_equal(x, y)) return 1;
-    return 0;
-}
-
 static int other_policy_blocks(prior *p, int64_t other) {
     tu_policy_version v;
     if (tu_store_policy_version(p->s, other, 0, &v, NULL)) return 0;
     json_t *doc = json_loads(v.doc, 0, NULL);
-    int blocks = doc && shares_group(p->groups, json_object_get(doc, "groups"));
+    int blocks = doc && tu__group_shared(p->groups, json_object_get(doc, "groups")) != NULL;
     if (blocks && !p->blocker[0]) snprintf(p->blocker, sizeof p->blocker, "%s", json_string_value(json_object_get(doc, "code")));
     json_decref(doc);
     tu_store_policy_version_clear(&v);

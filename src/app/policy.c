@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app_int.h"
 #include "app/campaign.h"
 #include "app/subscription.h"
 #include "core/alloc.h"
@@ -188,6 +189,15 @@ int tu_policy_doc_check(const json_t *doc, tu_err *err) {
     if (!rc) rc = check_order(doc, "apply_from", "apply_to", err);
     if (!rc) rc = check_order(doc, "valid_from", "effective_from", err);
     return rc;
+}
+
+/* ---- non-combinable groups ---- */
+
+const char *tu__group_shared(const json_t *a, const json_t *b) {
+    size_t i, j;
+    json_t *x, *y;
+    json_array_foreach(a, i, x) json_array_foreach(b, j, y) if (json_is_string(x) && json_equal(x, y)) return json_string_value(x);
+    return NULL;
 }
 
 /* ---- rule tests ---- */

@@ -17,7 +17,8 @@ static const char help[] =
     "fmt    converts a rule between JsonLogic and readable syntax (FILE or standard input; JSON input becomes\n"
     "       text, text becomes JSON, unless --to says which)\n"
     "check  static checks: unknown attributes, wrong types, codes not in their lists, conditions that never\n"
-    "       hold, and the attributes the rule depends on; --benefit allows project.* fields; exit 1 on an error\n"
+    "       hold, and the attributes the rule depends on; --benefit allows the project.* and loan.* fields of a\n"
+    "       benefit formula (docs/rules.md); exit 1 on an error\n"
     "test   runs the fixtures of a policy file (docs/rules.md), one line per fixture; exit 1 on any failure\n";
 
 #define TU_JSON_OUT (JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15))

@@ -19,9 +19,9 @@
 static json_t *application_json(const void *v) {
     const tu_application *a = v;
     char c[TU_DEC_BUFSZ], w[TU_DEC_BUFSZ], p[TU_DEC_BUFSZ], day[TU_DATE_BUFSZ];
-    return json_pack("{s:I,s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)a->id, "project",
+    return json_pack("{s:I,s:I,s:s,s:s,s:i,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)a->id, "project",
                      (json_int_t)a->project_id, "uscc", a->uscc, "policy", a->policy_id, "policy_version",
-                     a->policy_version, "group", a->policy_group, "applied_on", tu_date_format(a->applied_on, day),
+                     a->policy_version, "groups", tu_award_groups(a), "applied_on", tu_date_format(a->applied_on, day),
                      "computed", tu_money_format(a->computed, c), "awarded", tu_money_format(a->awarded, w), "paid",
                      tu_money_format(a->paid, p), "status", a->status, "adjust_reason", a->adjust_reason, "adjusted_by",
                      a->adjusted_by, "explanation", a->explanation);

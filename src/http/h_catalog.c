@@ -1,5 +1,5 @@
-/* h_catalog.c — the attribute and tag catalog (core/catalog.h) as JSON, for forms, rule editors and clients.
- * Public: it describes the data model, not any enterprise. Built per request (~2 KB). */
+/* h_catalog.c — the attribute, formula-field and tag catalog (core/catalog.h) as JSON, for forms, rule editors and
+ * clients. Public: it describes the data model, not any enterprise. Built per request (~5 KB). */
 #include "core/catalog.h"
 #include "http/http_int.h"
 
@@ -10,7 +10,7 @@ static json_t *flags_json(unsigned f) {
 
 int tu_h_catalog(tu_req *r, tu_err *err) {
     (void)err;
-    json_t *attrs = json_array(), *tags = json_array();
+    json_t *attrs = json_array(), *fields = json_array(), *tags = json_array();
     for (int i = 0; i < TU_A_COUNT; i++) {
         const tu_attr *a = tu_attr_get(i);
         json_array_append_new(attrs, json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:s},s:o}", "name", a->name, "type",
@@ -18,10 +18,16 @@ int tu_h_catalog(tu_req *r, tu_err *err) {
                                                a->unit_en, "label", "zh", a->label_zh, "en", a->label_en, "flags",
                                                flags_json(a->flags)));
     }
+    for (int i = 0; i < TU_F_COUNT; i++) {
+        const tu_field *f = tu_field_get(i);
+        json_array_append_new(fields, json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:s}}", "name", f->name, "type",
+                                                tu_attr_type_name(f->type), "unit", "zh", f->unit_zh, "en",
+                                                f->unit_en, "label", "zh", f->label_zh, "en", f->label_en));
+    }
     for (int i = 0; i < TU_TAG_COUNT; i++) {
         const tu_tag *t = tu_tag_get(i);
         json_array_append_new(tags, json_pack("{s:s,s:{s:s,s:s}}", "name", t->name, "label", "zh", t->label_zh,
                                               "en", t->label_en));
     }
-    return tu_reply_json(r, 200, json_pack("{s:o,s:o}", "attributes", attrs, "tags", tags));
+    return tu_reply_json(r, 200, json_pack("{s:o,s:o,s:o}", "attributes", attrs, "formula_fields", fields, "tags", tags));
 }

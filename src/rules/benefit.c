@@ -26,7 +26,7 @@ typedef struct bv {
 
 typedef struct bctx {
     const tu_ent *e;
-    const json_t *project;
+    const json_t *project, *loan;
     tu_err *err;
     int rc;
     char scratch[TU_A_COUNT][TU_DEC_BUFSZ];
@@ -133,20 +133,21 @@ static int op_var(bctx *c, const json_t *args, bv *out) {
     int found;
     if (a) {
         found = c->e && load_attr(c, a, out) == 0;
-    } else if (strncmp(n, "project.", 8) == 0) {
-        const json_t *v = json_object_get(c->project, n + 8);
+    } else if (strncmp(n, "project.", 8) == 0 || strncmp(n, "loan.", 5) == 0) {
+        const json_t *v = json_object_get(n[0] == 'l' ? c->loan : c->project, strchr(n, '.') + 1);
         found = v && !json_is_null(v);
         if (found) from_json(out, v);
         if (found && out->kind == B_STR && dec_to_q(out->s, out->len, out->q) == 0) set_num(out); /* "1500.50" */
     } else {
         char msg[160];
-        snprintf(msg, sizeof msg, "'%.60s' is neither an attribute nor a project.* field", n);
+        snprintf(msg, sizeof msg, "'%.60s' is neither an attribute nor a project.* or loan.* field", n);
         return bfail(c, TU_EEVAL, n, msg);
     }
     if (found) return 0;
     if (def) return ev(c, def, out);
     char msg[160];
-    snprintf(msg, sizeof msg, "%s %.60s is missing", a ? "attribute" : "project field", a ? a->name : n + 8);
+    snprintf(msg, sizeof msg, "%s %.60s is missing", a ? "attribute" : n[0] == 'l' ? "loan field" : "project field",
+             a ? a->name : strchr(n, '.') + 1);
     return bfail(c, TU_EEVAL, n, msg);
 }
 
@@ -351,8 +352,9 @@ static int round_fen(const mpq_t yuan, int64_t *fen) {
 }
 
 /* Evaluates a canonical formula. */
-static int eval_canon(const json_t *canon, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err) {
-    bctx c = {.e = e, .project = project, .err = err, .rc = 0};
+static int eval_canon(const json_t *canon, const tu_ent *e, const json_t *project, const json_t *loan, int64_t *fen,
+                      tu_err *err) {
+    bctx c = {.e = e, .project = project, .loan = loan, .err = err, .rc = 0};
     bv out;
     memset(&out, 0, sizeof out);
     mpq_init(out.q);
@@ -366,10 +368,15 @@ static int eval_canon(const json_t *canon, const tu_ent *e, const json_t *projec
 }
 
 int tu_benefit_eval(const json_t *formula, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err) {
+    return tu_benefit_eval_loan(formula, e, project, NULL, fen, err);
+}
+
+int tu_benefit_eval_loan(const json_t *formula, const tu_ent *e, const json_t *project, const json_t *loan, int64_t *fen,
+                         tu_err *err) {
     json_t *canon;
     int rc = tu__rule_canonical(formula, &canon, err);
     if (rc) return rc;
-    rc = eval_canon(canon, e, project, fen, err);
+    rc = eval_canon(canon, e, project, loan, fen, err);
     json_decref(canon);
     return rc;
 }
@@ -391,7 +398,7 @@ int tu_benefit_compile(const json_t *formula, tu_benefit **out, tu_err *err) {
 }
 
 int tu_benefit_run(const tu_benefit *b, const tu_ent *e, const json_t *project, int64_t *fen, tu_err *err) {
-    return eval_canon(b->canon, e, project, fen, err);
+    return eval_canon(b->canon, e, project, NULL, fen, err);
 }
 
 void tu_benefit_free(tu_benefit *b) {

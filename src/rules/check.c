@@ -216,8 +216,13 @@ static void walk_var(checker *c, const json_t *args, const char *path, const jso
     if (!json_is_string(n)) return;
     const char *name = json_string_value(n);
     const tu_attr *a = tu_attr_find(name, json_string_length(n));
+    const tu_field *f = a ? NULL : tu_field_find(name, json_string_length(n));
     if (a) add_dep(c, a->name);
-    else if ((c->flags & TU_CHECK_PROJECT) && strncmp(name, "project.", 8) == 0 && name[8]) add_dep(c, name);
+    else if (f && (c->flags & TU_CHECK_PROJECT)) add_dep(c, f->name);
+    else if (f) issue(c, "error", "unknown_attribute", path, node, name, "\"%.60s\" is read only by benefit formulas", name);
+    else if ((c->flags & TU_CHECK_PROJECT) && strchr(name, '.'))
+        issue(c, "error", "unknown_attribute", path, node, name,
+              "\"%.60s\" is neither an attribute nor a project.* or loan.* field of the catalog", name);
     else issue(c, "error", "unknown_attribute", path, node, name, "\"%.60s\" is not an attribute of the catalog", name);
 }
 

@@ -133,7 +133,8 @@ static int run_fixture(const tu_rule *rule, const json_t *benefit, const json_t 
                 tu_money_parse(json_string_value(want_benefit), json_string_length(want_benefit), &want, NULL))
                 snprintf(why, sizeof why, "\"benefit\" must be yuan as a string: \"1500.00\"");
             else if (!benefit) snprintf(why, sizeof why, "the policy has no benefit formula");
-            else if (tu_benefit_eval(benefit, &e, json_object_get(fx, "project"), &got, &err))
+            else if (tu_benefit_eval_loan(benefit, &e, json_object_get(fx, "project"), json_object_get(fx, "loan"), &got,
+                                          &err))
                 snprintf(why, sizeof why, "benefit: %s", err.msg);
             else if (got != want)
                 snprintf(why, sizeof why, "benefit %s yuan, expected %s", tu_money_format(got, a), tu_money_format(want, b));

@@ -121,7 +121,7 @@ typedef struct tu_application {
     int64_t id, project_id;
     char uscc[19];
     char policy_id[64];
-    char policy_group[64]; /* non-combinable group, "" = none */
+    char policy_group[256]; /* the policy's non-combinable groups as a JSON array ["g1","g2"]; "" = none */
     int policy_version;
     int32_t applied_on;
     int64_t computed, awarded; /* fen; awarded = computed unless adjusted */

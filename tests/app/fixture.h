@@ -1,5 +1,6 @@
 /* fixture.h — shared by the app/ tests: a fresh database in a temporary folder, valid USCCs, a valid project,
- * actors of every role, and forcing a project into a state (test-only shortcut around the workflow). */
+ * actors of every role, forcing a project into a state (test-only shortcut around the workflow), and policies
+ * published through app/policy.h. */
 #ifndef TU_TESTS_APP_FIXTURE_H
 #define TU_TESTS_APP_FIXTURE_H
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/caller.h"
+#include "app/policy.h"
 #include "app/project.h"
 #include "core/alloc.h"
 #include "core/codes.h"
@@ -127,6 +129,30 @@ static inline void fx_state(tu_store *s, int64_t id, char out[24]) {
     if (tu_store_project_get(s, id, &p, &err)) abort();
     memcpy(out, p.state, 24);
     tu_project_clear(&p);
+}
+
+/* Adds, previews and publishes through app/policy.h (its document check and rule tests) a policy `code` of
+ * `category` in force from 2020-01-01 for manufacturers: benefit formula `benefit` (JsonLogic text), `extra` the
+ * further members as JSON object text ("groups", "cap_fen", "tests"; may be NULL). *id receives its id. Returns
+ * TU_OK or the code of the first refused step, err saying why. */
+static inline int fx_policy(tu_store *s, const char *code, const char *category, const char *benefit,
+                            const char *extra, int64_t *id, tu_err *err) {
+    char text[4096];
+    snprintf(text, sizeof text,
+             "{\"code\":\"%s\",\"title\":{\"zh\":\"%s\",\"en\":\"%s\"},\"department\":\"广东省工业和信息化厅\","
+             "\"doc_number\":\"粤工信〔2024〕9号\",\"category\":\"%s\",\"valid_from\":\"2020-01-01\",\"mode\":\"apply\","
+             "\"rule\":{\"==\":[{\"var\":\"industry_section\"},\"C\"]},\"benefit\":%s}",
+             code, code, code, category, benefit);
+    json_t *doc = json_loads(text, 0, NULL), *more = extra ? json_loads(extra, 0, NULL) : json_object();
+    if (!doc || !more) abort();
+    json_object_update(doc, more);
+    roaring_bitmap_t *none = roaring_bitmap_create();
+    int rc = tu_app_policy_add(s, doc, id, err);
+    if (!rc) rc = tu_app_policy_preview(s, *id, err);
+    if (!rc) rc = tu_app_policy_publish(s, *id, none, NULL, err);
+    roaring_bitmap_free(none);
+    json_decref(doc), json_decref(more);
+    return rc;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* Tests of src/app/award.c against hand-computed awards: a rate of 17.9 % of an odd amount, regional rate tiers,
  * the version in force at the application date (50 M vs 15 M yuan caps), per-enterprise caps, non-combinable
- * groups, reviewer adjustments with reasons and disbursements. */
+ * groups (one per policy from a JSON source, several per policy from the policy store), reviewer adjustments with
+ * reasons and disbursements. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -163,6 +164,59 @@ static void test_caps_groups_adjust_pay(void **state) {
     json_decref(doc);
 }
 
+/* A policy of the policy store in several non-combinable groups: A {g1,g2} then B {g2} or D {g1} on the same project
+ * is refused naming the shared group, A then C {g3} is allowed; the application records all of A's groups; a row of
+ * the former one-group form still blocks; A's per-enterprise cap still holds. */
+static void test_several_groups(void **state) {
+    (void)state;
+    tu_store *s = fx_open("groups");
+    tu_err err = {0};
+    tu_application ap;
+    int64_t pid;
+    const char *tenth = "{\"*\":[{\"var\":\"project.equipment_investment\"},0.1]}";
+    assert_int_equal(fx_policy(s, "pol-a", "equipment_reward", tenth, "{\"groups\":[\"g1\",\"g2\"],\"cap_fen\":15000000}",
+                               &pid, &err), TU_OK);
+    assert_int_equal(fx_policy(s, "pol-b", "equipment_reward", tenth, "{\"groups\":[\"g2\"]}", &pid, &err), TU_OK);
+    assert_int_equal(fx_policy(s, "pol-c", "equipment_reward", tenth, "{\"groups\":[\"g3\"]}", &pid, &err), TU_OK);
+    assert_int_equal(fx_policy(s, "pol-d", "equipment_reward", tenth, "{\"groups\":[\"g4\",\"g1\"]}", &pid, &err), TU_OK);
+    tu_policy_source src = tu_policy_source_store(s);
+    int64_t p1 = approved(s, CITY_A, 1, 1, YUAN(1000000)), p2 = approved(s, CITY_A, 1, 2, YUAN(1000000));
+    int64_t p3 = approved(s, CITY_A, 1, 3, YUAN(1000000)), p4 = approved(s, CITY_A, 2, 4, YUAN(1000000));
+
+    assert_int_equal(apply(s, CITY_A, 1, p1, "pol-a", "2024-03-01", &src, &ap, &err), TU_OK);
+    assert_int_equal(ap.awarded, YUAN(100000));
+    assert_string_equal(ap.policy_group, "[\"g1\",\"g2\"]");
+    assert_int_equal(apply(s, CITY_A, 1, p1, "pol-b", "2024-03-01", &src, &ap, &err), TU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "policy pol-b cannot be combined with policy pol-a (group g2)"));
+    assert_int_equal(apply(s, CITY_A, 1, p1, "pol-d", "2024-03-01", &src, &ap, &err), TU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "(group g1)"));
+    assert_int_equal(apply(s, CITY_A, 1, p1, "pol-c", "2024-03-01", &src, &ap, &err), TU_OK);
+    assert_string_equal(ap.policy_group, "[\"g3\"]");
+    /* B first, then A: refused the other way round too; another project may hold B */
+    assert_int_equal(apply(s, CITY_A, 1, p2, "pol-b", "2024-03-01", &src, &ap, &err), TU_OK);
+    assert_int_equal(apply(s, CITY_A, 1, p2, "pol-a", "2024-03-01", &src, &ap, &err), TU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "(group g2)"));
+    /* A's cap of 150,000 yuan per enterprise: 100,000 went to p1, 50,000 are left for p3 */
+    assert_int_equal(apply(s, CITY_A, 1, p3, "pol-a", "2024-03-01", &src, &ap, &err), TU_OK);
+    assert_int_equal(ap.computed, YUAN(100000));
+    assert_int_equal(ap.awarded, YUAN(50000));
+    assert_non_null(strstr(ap.explanation, "award limited to 50000.00 yuan"));
+
+    /* an application recorded with one bare group name (the former form) still blocks A on its project */
+    tu_application old = {.project_id = p4, .policy_version = 1, .applied_on = fx_day("2024-01-15")};
+    fx_uscc(old.uscc, CITY_A, 2);
+    snprintf(old.policy_id, sizeof old.policy_id, "old-policy");
+    snprintf(old.policy_group, sizeof old.policy_group, "g2");
+    snprintf(old.status, sizeof old.status, "computed");
+    assert_int_equal(tu_store_begin(s, &err), TU_OK);
+    assert_int_equal(tu_store_application_insert(s, &old, &err), TU_OK);
+    assert_int_equal(tu_store_commit(s, &err), TU_OK);
+    assert_int_equal(apply(s, CITY_A, 2, p4, "pol-a", "2024-03-01", &src, &ap, &err), TU_ECONFLICT);
+    assert_non_null(strstr(err.msg, "policy old-policy (group g2)"));
+    assert_int_equal(apply(s, CITY_A, 2, p4, "pol-c", "2024-03-01", &src, &ap, &err), TU_OK);
+    tu_store_close(s);
+}
+
 /* ---- applicants at once: the per-enterprise cap holds under concurrency ---- */
 
 #define APPLICANTS 8
@@ -220,6 +274,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed),
         cmocka_unit_test(test_caps_groups_adjust_pay),
+        cmocka_unit_test(test_several_groups),
         cmocka_unit_test(test_concurrent_applicants),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

@@ -65,7 +65,8 @@ static void test_version_in_force(void **state) {
     assert_int_equal(t.version, 1);
     assert_int_equal(t.cap, INT64_C(5000000000));
     assert_int_equal(t.effective_from, day("2021-01-01"));
-    assert_string_equal(t.group, "equipment-renewal");
+    assert_string_equal(json_string_value(json_array_get(t.groups, 0)), "equipment-renewal");
+    assert_int_equal(json_array_size(t.groups), 1);
     tu_policy_terms_clear(&t);
     char by_id[24];
     snprintf(by_id, sizeof by_id, "%lld", (long long)id);

@@ -1,5 +1,6 @@
 /* Tests of src/app/finance.c: publishing products, which products a project qualifies for, choosing one, the
- * bank officer's project list, and interest subsidies (the exact formula and a policy's own formula agree). */
+ * bank officer's project list, and interest subsidies (the exact formula and a policy's own formula agree, for a
+ * JSON source and for a loan_interest policy published through app/policy.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,11 +129,68 @@ static void test_policy_subsidy(void **state) {
     tu_store_close(s);
 }
 
+/* The interest subsidy of the test: 50 % of the interest at min(rate, 3 %) over loan.days, in yuan. */
+static const char subsidy_formula[] =
+    "{\"*\":[{\"var\":\"loan.principal\"},{\"min\":[{\"var\":\"loan.rate_bp\"},300]},0.0001,0.5,"
+    "{\"/\":[{\"var\":\"loan.days\"},360]}]}";
+
+/* A loan_interest policy over loan.principal, loan.rate_bp and loan.days passes the policy checks (its fixture
+ * computes over a "loan" object too), is published, and gives the hand-computed subsidy of the chosen loan. */
+static void test_published_loan_policy(void **state) {
+    (void)state;
+    tu_store *s = fx_open("published");
+    tu_err err = {0};
+    int64_t pid, fen = 0, exact = 0;
+    /* 1,234,567.89 x min(3.45 %, 3 %) x 50 % x 90 / 360 = 4,629.6295875 -> 4,629.63 yuan */
+    const char *tests = "{\"tests\":[{\"name\":\"a 3.45 % loan over 90 days\",\"enterprise\":{\"city\":\"440300\","
+                        "\"industry\":\"C3562\"},\"loan\":{\"principal\":\"1234567.89\",\"rate_bp\":345,"
+                        "\"days\":90},\"expect\":\"eligible\",\"benefit\":\"4629.63\"}]}";
+    assert_int_equal(fx_policy(s, "gd-loan-interest", "loan_interest", subsidy_formula, tests, &pid, &err), TU_OK);
+
+    tu_caller bank = fx_actor(TU_ROLE_BANK_OFFICER, 0, 1), ent = fx_actor(TU_ROLE_ENTERPRISE, CITY_A, 1);
+    int64_t prod = publish(s, &bank, "技改贷", 345, "true");
+    int64_t id = fx_declare(s, CITY_A, 1, 1, 0, 0);
+    fx_force(s, id, "in_construction", NULL);
+    tu_policy_source src = tu_policy_source_store(s);
+    char expl[1024];
+    assert_int_equal(tu_finance_policy_subsidy(s, &ent, id, "gd-loan-interest", 90, fx_day("2024-06-30"), &src, &fen,
+                                               NULL, 0, &err),
+                     TU_ESTATE); /* no loan chosen yet */
+    assert_int_equal(tu_loan_choose(s, &ent, id, prod, 123456789, NULL, fx_day("2024-03-01"), &err), TU_OK);
+    assert_int_equal(tu_finance_policy_subsidy(s, &ent, id, "gd-loan-interest", 90, fx_day("2024-06-30"), &src, &fen,
+                                               expl, sizeof expl, &err),
+                     TU_OK);
+    assert_int_equal(fen, 462963);
+    assert_int_equal(tu_interest_subsidy(123456789, 345, 300, 5000, 90, &exact, &err), TU_OK);
+    assert_int_equal(fen, exact);
+    assert_non_null(strstr(expl, "loan.rate_bp = 345"));
+    assert_non_null(strstr(expl, "loan.days = 90"));
+    tu_store_close(s);
+}
+
+/* A formula naming a variable no project or loan provides is refused at publication, naming it. */
+static void test_unknown_variable_refused(void **state) {
+    (void)state;
+    tu_store *s = fx_open("unknown");
+    tu_err err = {0};
+    int64_t pid;
+    const char *bad = "{\"*\":[{\"var\":\"loan.principal\"},{\"var\":\"loan.rate_percent\"},0.01]}";
+    assert_int_equal(fx_policy(s, "gd-bad-interest", "loan_interest", bad, NULL, &pid, &err), TU_EVALIDATION);
+    assert_non_null(strstr(err.msg, "loan.rate_percent"));
+    assert_null(strstr(err.msg, "loan.principal"));
+    const char *typo = "{\"*\":[{\"var\":\"project.equipment_invest\"},0.1]}";
+    assert_int_equal(fx_policy(s, "gd-bad-reward", "equipment_reward", typo, NULL, &pid, &err), TU_EVALIDATION);
+    assert_non_null(strstr(err.msg, "project.equipment_invest"));
+    tu_store_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_products),
         cmocka_unit_test(test_subsidy),
         cmocka_unit_test(test_policy_subsidy),
+        cmocka_unit_test(test_published_loan_policy),
+        cmocka_unit_test(test_unknown_variable_refused),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

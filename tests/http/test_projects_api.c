@@ -43,13 +43,13 @@ static const char *equipment_doc(char *buf, size_t n, const char *code) {
     return buf;
 }
 
-/* The interest-subsidy policy: 1.5 % of the chosen loan's principal. (Formulas of published policies may not use
- * loan.rate_bp or loan.days yet: the rules' static check does not know them.) */
+/* The interest-subsidy policy over the chosen loan: half the interest at min(rate, 3 %) over loan.days. */
 static const char subsidy_doc[] =
     "{\"code\":\"gd-loan-subsidy\",\"title\":{\"zh\":\"技改贷款贴息\",\"en\":\"Loan interest subsidy\"},"
     "\"department\":\"广东省工业和信息化厅\",\"doc_number\":\"粤工信〔2024〕2号\",\"category\":\"loan_interest\","
     "\"valid_from\":\"2020-01-01\",\"rule\":{\"==\":[{\"var\":\"industry_section\"},\"C\"]},"
-    "\"benefit\":{\"*\":[{\"var\":\"project.loan_principal\"},0.015]},\"mode\":\"apply\"}";
+    "\"benefit\":{\"*\":[{\"var\":\"loan.principal\"},{\"min\":[{\"var\":\"loan.rate_bp\"},300]},0.0001,0.5,"
+    "{\"/\":[{\"var\":\"loan.days\"},360]}]},\"mode\":\"apply\"}";
 
 /* Runs `techup policy ARGS...` on the server's database; 0 or the exit status (stderr printed). */
 static int policy_cli(const char *a1, const char *a2, const char *a3, const char *a4) {
@@ -367,6 +367,7 @@ static void test_award_adjusted_with_reason(void **state) {
     req("POST", path, ent, "{\"policy\":\"gd-equipment-test\"}", 201, &r);
     assert_string_equal(str(r.json, "computed"), "3000000.00"); /* 30,000,000 yuan of equipment / 10 */
     assert_string_equal(str(r.json, "awarded"), "3000000.00");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "groups"), 0)), "equipment");
     assert_string_equal(str(r.json, "policy"), "gd-equipment-test");
     assert_true(strlen(str(r.json, "explanation")) > 0);
     long long app = json_integer_value(json_object_get(r.json, "id"));
@@ -423,7 +424,13 @@ static void test_bank_sees_only_its_projects(void **state) {
     th_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy&days=180", mine);
     req("GET", path, bank, NULL, 200, &r);
-    assert_string_equal(str(r.json, "subsidy"), "300000.00"); /* 1.5 % of 20 million yuan */
+    /* 20,000,000 x min(3.45 %, 3 %) x 50 % x 180 / 360 = 150,000 yuan (tu_interest_subsidy's figure) */
+    assert_string_equal(str(r.json, "subsidy"), "150000.00");
+    assert_non_null(strstr(str(r.json, "explanation"), "loan.rate_bp = 345"));
+    th_resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy", mine);
+    req("GET", path, ent, NULL, 200, &r); /* a year of interest by default */
+    assert_string_equal(str(r.json, "subsidy"), "300000.00");
     th_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/projects/%lld/interest-subsidy?policy=gd-loan-subsidy&days=0", mine);
     req("GET", path, bank, NULL, 400, &r); /* refused before the project is read */

@@ -134,6 +134,13 @@ static void test_catalog(void **state) {
         seen = 1;
     }
     assert_true(seen);
+    seen = 0; /* the loan fields of interest-subsidy formulas, with their units */
+    json_array_foreach(json_object_get(r.json, "formula_fields"), i, a) if (strcmp(jstr(a, "name"), "loan.rate_bp") == 0) {
+        assert_string_equal(jstr(a, "unit.en"), "bp");
+        assert_string_equal(jstr(a, "type"), "integer");
+        seen = 1;
+    }
+    assert_true(seen);
     assert_true(json_array_size(json_object_get(r.json, "tags")) >= 10);
     th_resp_free(&r);
 }

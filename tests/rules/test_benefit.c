@@ -93,11 +93,29 @@ static void test_errors(void **state) {
     fails("turnover * 2", NULL, TU_EEVAL, "neither an attribute");
 }
 
+/* An interest subsidy over the chosen loan's fields (loan.*), exactly; a missing loan field is named. */
+static void test_loan_fields(void **state) {
+    (void)state;
+    const char *text = "loan.principal * min(loan.rate_bp, 300) / 10000 * 0.5 * loan.days / 360";
+    tu_err err = {0};
+    json_t *f = tu_rule_text_parse(text, strlen(text), &err);
+    json_t *loan = fx_json("{\"principal\":\"1234567.89\",\"rate_bp\":345,\"days\":90}");
+    tu_ent e = fx_ent(SZ);
+    int64_t fen = -1;
+    /* 1,234,567.89 x 3 % x 50 % x 90 / 360 = 4,629.6295875 yuan -> 4,629.63 */
+    assert_int_equal(tu_benefit_eval_loan(f, &e, NULL, loan, &fen, &err), TU_OK);
+    assert_int_equal(fen, 462963);
+    assert_int_equal(tu_benefit_eval(f, &e, NULL, &fen, &err), TU_EEVAL);
+    assert_non_null(strstr(err.msg, "loan field principal is missing"));
+    json_decref(f), json_decref(loan);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_decimals),
         cmocka_unit_test(test_policy_formulas),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_loan_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,23 @@ static void test_depends_and_paths(void **state) {
     r = check_text("project.equipment_investment > 1", 0); /* not in an eligibility rule */
     assert_false(json_is_true(json_object_get(r, "ok")));
     json_decref(r);
+    /* the chosen loan of an interest subsidy: every field of the catalog's TU_FIELD_MAP is known */
+    r = check_text("loan.principal * min(loan.rate_bp, 300) / 10000 * 0.5 * loan.days / 360", TU_CHECK_PROJECT);
+    assert_true(json_is_true(json_object_get(r, "ok")));
+    assert_int_equal(json_array_size(json_object_get(r, "depends_on")), 3);
+    json_decref(r);
+    /* a dotted name nobody provides is refused, by name */
+    r = check_text("loan.principal * loan.rate_percent + project.equipment_invest", TU_CHECK_PROJECT);
+    assert_false(json_is_true(json_object_get(r, "ok")));
+    issues = json_object_get(r, "issues");
+    assert_int_equal(json_array_size(issues), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(issues, 0), "attribute")), "loan.rate_percent");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(issues, 1), "message")),
+                           "\"project.equipment_invest\" is neither an attribute nor a project.* or loan.* field"));
+    json_decref(r);
+    r = check_text("loan.rate_bp < 400", 0); /* loan fields only in benefit formulas */
+    assert_false(json_is_true(json_object_get(r, "ok")));
+    json_decref(r);
 }
 
 int main(void) {
