@@ -26,7 +26,8 @@ static json_t *benefit_of(const json_t *doc, const char *code, tu_err *err) {
 /* Fills out from the version v of policy `code` (its document doc). */
 static int fill_terms(const char *code, const tu_policy_version *v, const json_t *doc, tu_policy_terms *out,
                       tu_err *err) {
-    snprintf(out->policy_id, sizeof out->policy_id, "%s", code);
+    if ((size_t)snprintf(out->policy_id, sizeof out->policy_id, "%s", code) >= sizeof out->policy_id)
+        return tu_err_set(err, TU_EINVAL, "policy code %.40s... is too long", code);
     out->version = v->version;
     if (tu_date_parse(v->effective_from, strlen(v->effective_from), &out->effective_from, err)) return TU_ECORRUPT;
     json_t *g = json_object_get(doc, "groups");

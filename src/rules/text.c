@@ -372,9 +372,12 @@ static json_t *unary(parser *p) {
     if (!is_punct(p, "-")) return primary(p);
     next(p);
     if (p->t.kind == T_NUM) return number(p, 1); /* -5 is a number, -(5) an operation */
-    if (++p->depth > TU_RULE_MAX_DEPTH) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
+    /* one level per negation: -(x) counts in the parenthesis (expr), not twice, so the printer's -(-(x)) for a
+     * chain of negations parses back at the depth it was read (found by the fuzzer) */
+    int counted = !is_punct(p, "(");
+    if (counted && ++p->depth > TU_RULE_MAX_DEPTH) return fail_at(p, p->t.pos, TU_EDEPTH, "%s", "rule nested too deeply");
     json_t *x = unary(p);
-    p->depth--;
+    p->depth -= counted;
     json_t *args = x ? json_pack("[o]", x) : NULL;
     return args ? node(p, "-", args) : NULL;
 }

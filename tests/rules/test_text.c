@@ -147,6 +147,20 @@ static void test_limits(void **state) {
     json_t *back = tu_rule_text_parse(text, strlen(text), NULL);
     assert_non_null(back);
     json_decref(back), json_decref(nested), tu_free(text);
+    /* a chain of negations read from text prints as -(-(...)) and must parse back, at every depth the reader
+     * accepts (the fuzzer found min(pr - - ... -1) with 102 signs failing) */
+    for (int k = 1; k <= 140; k++) {
+        char *src = repeat("-", k, "1)"), *full = malloc(strlen(src) + 8);
+        sprintf(full, "min(pr%s", src);
+        json_t *v = tu_rule_text_parse(full, strlen(full), NULL);
+        if (v) {
+            char *t = tu_rule_text_print(v, NULL);
+            json_t *again = t ? tu_rule_text_parse(t, strlen(t), NULL) : NULL;
+            if (!again || !json_equal(again, v)) fail_msg("%d signs: %s does not parse back", k, t ? t : "(not printed)");
+            json_decref(again), tu_free(t), json_decref(v);
+        }
+        free(src), free(full);
+    }
     const char bad_utf8[] = "x == \"\xff\"";
     tu_err err = {0};
     assert_null(tu_rule_text_parse(bad_utf8, strlen(bad_utf8), &err));
