@@ -49,7 +49,9 @@ static char *format_fixed(int64_t v, int places, int min_places, char *buf) {
     int n = snprintf(buf, TU_DEC_BUFSZ, "%s%llu", v < 0 ? "-" : "", (unsigned long long)ip);
     int nf = places;
     while (nf > min_places && fp % 10 == 0) fp /= 10, nf--;
-    if (nf > 0) snprintf(buf + n, (size_t)(TU_DEC_BUFSZ - n), ".%0*llu", nf, (unsigned long long)fp);
+    /* TU_DEC_BUFSZ holds the longest value; the length is checked so that no compiler has to prove it */
+    if (nf > 0 && snprintf(buf + n, (size_t)(TU_DEC_BUFSZ - n), ".%0*llu", nf, (unsigned long long)fp) >= TU_DEC_BUFSZ - n)
+        buf[TU_DEC_BUFSZ - 1] = '\0';
     return buf;
 }
 
