@@ -37,12 +37,37 @@ static int told(tu_inbox *ib, int64_t ent, int64_t policy_id, int version) {
     return 0;
 }
 
-static int add_one(tu_store *s, int64_t ent, int64_t policy_id, int version, const char *kind, const char *detail,
-                   int *added, tu_err *err) {
+/* How many "qualified" and "no_longer" items ent already holds for (policy, version): the round of its next
+ * item of each kind, so that an enterprise that loses a policy and later qualifies again is told again, while a
+ * replayed delta (same state, same counts) finds its key taken. */
+typedef struct rounds {
+    int64_t policy_id;
+    int version, qualified, no_longer;
+} rounds;
+
+static int count_item(void *ctx, const tu_push_item *it) {
+    rounds *r = ctx;
+    long long ent, pol;
+    int version;
+    char kind[16];
+    if (it->policy_id != r->policy_id || sscanf(it->idem_key, "%15[^:]:%lld:%lld:%d", kind, &ent, &pol, &version) != 4 ||
+        version != r->version)
+        return 0;
+    r->qualified += strcmp(kind, "qualified") == 0;
+    r->no_longer += strcmp(kind, "no_longer") == 0;
+    return 0;
+}
+
+/* Adds one item, idempotent per (kind, ent, policy, version, round); round 0 keeps the key without a round. */
+static int add_one(tu_store *s, int64_t ent, int64_t policy_id, int version, int round, const char *kind,
+                   const char *detail, int *added, tu_err *err) {
     tu_push_item it = {.ent_id = ent, .policy_id = policy_id};
     snprintf(it.kind, sizeof it.kind, "%s", kind);
     snprintf(it.detail, sizeof it.detail, "%s", detail ? detail : "");
-    snprintf(it.idem_key, sizeof it.idem_key, "%s:%lld:%lld:%d", kind, (long long)ent, (long long)policy_id, version);
+    int k = snprintf(it.idem_key, sizeof it.idem_key, "%s:%lld:%lld:%d", kind, (long long)ent, (long long)policy_id,
+                     version);
+    if (round > 0 && k > 0 && (size_t)k < sizeof it.idem_key)
+        snprintf(it.idem_key + k, sizeof it.idem_key - (size_t)k, ":%d", round);
     int64_t id;
     int created = 0;
     int rc = tu_store_push_item_add(s, &it, &id, &created, err);
@@ -54,14 +79,23 @@ static int apply(tu_store *s, tu_inbox *ib, int64_t ent, const tu_policy_delta *
     tu_push_prefs prefs;
     int rc = d->nnear ? tu_push_prefs_get(s, ent, &prefs, err) : TU_OK, v;
     size_t nnear = rc || !d->nnear || prefs.near_miss ? d->nnear : 0; /* the enterprise may turn near misses off */
-    for (size_t i = 0; !rc && i < d->ngained; i++)
-        if ((v = in_force(s, d->gained[i])) > 0 && !told(ib, ent, d->gained[i], v))
-            rc = add_one(s, ent, d->gained[i], v, "qualified", NULL, added, err);
-    for (size_t i = 0; !rc && i < d->nlost; i++)
-        if ((v = in_force(s, d->lost[i])) > 0) rc = add_one(s, ent, d->lost[i], v, "no_longer", NULL, added, err);
+    for (size_t i = 0; !rc && i < d->ngained; i++) {
+        if ((v = in_force(s, d->gained[i])) <= 0) continue;
+        rounds r = {d->gained[i], v, 0, 0};
+        rc = tu_store_push_item_scan(s, ent, count_item, &r, err);
+        /* told by a campaign counts as the first "qualified", until the enterprise has lost the policy once */
+        if (!rc && (r.no_longer > 0 || !told(ib, ent, d->gained[i], v)))
+            rc = add_one(s, ent, d->gained[i], v, r.no_longer, "qualified", NULL, added, err);
+    }
+    for (size_t i = 0; !rc && i < d->nlost; i++) {
+        if ((v = in_force(s, d->lost[i])) <= 0) continue;
+        rounds r = {d->lost[i], v, 0, 0};
+        rc = tu_store_push_item_scan(s, ent, count_item, &r, err);
+        if (!rc) rc = add_one(s, ent, d->lost[i], v, r.qualified, "no_longer", NULL, added, err);
+    }
     for (size_t i = 0; !rc && i < nnear; i++)
         if ((v = in_force(s, d->near[i].policy_id)) > 0)
-            rc = add_one(s, ent, d->near[i].policy_id, v, "near_miss", d->near[i].reason, added, err);
+            rc = add_one(s, ent, d->near[i].policy_id, v, 0, "near_miss", d->near[i].reason, added, err);
     return rc;
 }
 

@@ -1,8 +1,10 @@
 /* change.h — continuous matching: when an enterprise's data changes, the match engine's change delta (policies it
  * newly qualifies for, no longer qualifies for, near misses) becomes inbox items for that enterprise.
  *
- * Items are idempotent per (enterprise, policy, version, kind): replaying a delta after a crash adds nothing.
- * An enterprise already told by a campaign of that policy version gets no extra "qualified" item.
+ * Items are idempotent per (enterprise, policy, version, kind, round): replaying a delta after a crash adds
+ * nothing, while an enterprise that loses a policy and qualifies again later is told again (the round of a
+ * "qualified" item is the number of "no_longer" items before it, and the reverse). An enterprise already told by
+ * a campaign of that policy version gets no extra "qualified" item until it has lost the policy once.
  */
 #ifndef TU_PUSH_CHANGE_H
 #define TU_PUSH_CHANGE_H

@@ -169,6 +169,20 @@ static void test_change_delta_items(void **state) {
     assert_string_equal(e[3].kind, "near_miss");
     assert_string_equal(e[3].detail, "研发投入占比 3.1% < 4%");
     tu_free(e);
+    /* lose and qualify again: told each time, and a replay of any step adds nothing (ent 5 had `told` from its
+     * campaign: losing it is news, qualifying again is news again) */
+    int64_t only_told[] = {told};
+    tu_policy_delta lose = {.lost = only_told, .nlost = 1}, regain = {.gained = only_told, .ngained = 1};
+    const tu_policy_delta *steps[] = {&lose, &regain, &lose, &regain};
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(tu_push_on_enterprise_change(st, ib, 5, steps[k], &added, &err), TU_OK);
+        assert_int_equal(added, 1);
+        assert_int_equal(tu_push_on_enterprise_change(st, ib, 5, steps[k], &added, &err), TU_OK);
+        assert_int_equal(added, 0);
+    }
+    assert_int_equal(tu_inbox_read(ib, st, 5, &e, &n, &err), TU_OK);
+    assert_int_equal(n, 8); /* the four above and two "no_longer", two "qualified" */
+    tu_free(e);
     assert_int_equal(tu_app_policy_withdraw(st, later, &err), TU_OK);
     int64_t lost[] = {later};
     tu_policy_delta d2 = {.lost = lost, .nlost = 1, .gained = lost, .ngained = 1};
