@@ -7,14 +7,6 @@
 #include "store/accounts_ops.h"
 #include "store/sqlite_int.h"
 
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t n) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    size_t len = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-    if (len >= n) len = n - 1;
-    if (len) memcpy(buf, t, len);
-    buf[len] = '\0';
-}
-
 static void bind_text(sqlite3_stmt *st, int i, const char *s) { sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC); }
 
 /* Runs a statement that returns no rows; TU_ECONFLICT on constraint violations. */
@@ -29,13 +21,13 @@ static int run(void *impl, sqlite3_stmt *st, const char *what, tu_err *err) {
 
 static void read_user(sqlite3_stmt *st, int c, tu_user_rec *u) {
     u->id = sqlite3_column_int64(st, c);
-    col_text(st, c + 1, u->username, sizeof u->username);
-    col_text(st, c + 2, u->role, sizeof u->role);
-    col_text(st, c + 3, u->scope, sizeof u->scope);
-    col_text(st, c + 4, u->pw_hash, sizeof u->pw_hash);
+    tu__sq_col_copy(st, c + 1, u->username, sizeof u->username);
+    tu__sq_col_copy(st, c + 2, u->role, sizeof u->role);
+    tu__sq_col_copy(st, c + 3, u->scope, sizeof u->scope);
+    tu__sq_col_copy(st, c + 4, u->pw_hash, sizeof u->pw_hash);
     u->disabled = sqlite3_column_int(st, c + 5);
-    col_text(st, c + 6, u->created_at, sizeof u->created_at);
-    col_text(st, c + 7, u->updated_at, sizeof u->updated_at);
+    tu__sq_col_copy(st, c + 6, u->created_at, sizeof u->created_at);
+    tu__sq_col_copy(st, c + 7, u->updated_at, sizeof u->updated_at);
 }
 
 static int user_insert(void *impl, tu_user_rec *u, tu_err *err) {
@@ -124,8 +116,8 @@ static int cred_auth(void *impl, const unsigned char hash[32], tu_cred_rec *c, t
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         c->id = sqlite3_column_int64(st, 0), c->user_id = sqlite3_column_int64(st, 1);
-        col_text(st, 2, c->kind, sizeof c->kind), col_text(st, 3, c->name, sizeof c->name);
-        col_text(st, 4, c->created_at, sizeof c->created_at), col_text(st, 5, c->expires_at, sizeof c->expires_at);
+        tu__sq_col_copy(st, 2, c->kind, sizeof c->kind), tu__sq_col_copy(st, 3, c->name, sizeof c->name);
+        tu__sq_col_copy(st, 4, c->created_at, sizeof c->created_at), tu__sq_col_copy(st, 5, c->expires_at, sizeof c->expires_at);
         c->revoked = sqlite3_column_int(st, 6);
         memcpy(c->token_hash, hash, 32);
         read_user(st, 7, u);
@@ -169,8 +161,8 @@ static int cred_list(void *impl, int64_t user_id, const char *kind, tu_cred_rec 
         memset(c, 0, sizeof *c);
         c->id = sqlite3_column_int64(st, 0), c->user_id = user_id;
         snprintf(c->kind, sizeof c->kind, "%s", kind);
-        col_text(st, 1, c->name, sizeof c->name);
-        col_text(st, 2, c->created_at, sizeof c->created_at), col_text(st, 3, c->expires_at, sizeof c->expires_at);
+        tu__sq_col_copy(st, 1, c->name, sizeof c->name);
+        tu__sq_col_copy(st, 2, c->created_at, sizeof c->created_at), tu__sq_col_copy(st, 3, c->expires_at, sizeof c->expires_at);
     }
     int out_rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? TU_OK : tu__sq_fail(impl, err, "list credentials");
     tu__sq_done(st);
@@ -192,12 +184,12 @@ static int audit_append(void *impl, const tu_audit_rec *a, tu_err *err) {
 
 static void read_audit(sqlite3_stmt *st, tu_audit_rec *a) {
     a->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, a->ts, sizeof a->ts);
+    tu__sq_col_copy(st, 1, a->ts, sizeof a->ts);
     a->actor_id = sqlite3_column_int64(st, 2);
-    col_text(st, 3, a->actor, sizeof a->actor), col_text(st, 4, a->action, sizeof a->action);
-    col_text(st, 5, a->target, sizeof a->target), col_text(st, 6, a->before_hash, sizeof a->before_hash);
-    col_text(st, 7, a->after_hash, sizeof a->after_hash), col_text(st, 8, a->request_id, sizeof a->request_id);
-    col_text(st, 9, a->prev_hash, sizeof a->prev_hash), col_text(st, 10, a->hash, sizeof a->hash);
+    tu__sq_col_copy(st, 3, a->actor, sizeof a->actor), tu__sq_col_copy(st, 4, a->action, sizeof a->action);
+    tu__sq_col_copy(st, 5, a->target, sizeof a->target), tu__sq_col_copy(st, 6, a->before_hash, sizeof a->before_hash);
+    tu__sq_col_copy(st, 7, a->after_hash, sizeof a->after_hash), tu__sq_col_copy(st, 8, a->request_id, sizeof a->request_id);
+    tu__sq_col_copy(st, 9, a->prev_hash, sizeof a->prev_hash), tu__sq_col_copy(st, 10, a->hash, sizeof a->hash);
 }
 
 static int audit_page(void *impl, int64_t after, int reverse, int limit, tu_audit_rec *out, int *n, tu_err *err) {

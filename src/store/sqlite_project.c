@@ -67,11 +67,6 @@ static int finish(void *impl, sqlite3_stmt *st, const char *what, tu_err *err) {
 
 static int64_t last_id(void *impl) { return sqlite3_last_insert_rowid(tu__sq_db(impl)); }
 
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t n) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(buf, n, "%s", t ? (const char *)t : "");
-}
-
 static int32_t col_date(sqlite3_stmt *st, int i) {
     const char *t = (const char *)sqlite3_column_text(st, i);
     int32_t d = 0;
@@ -143,18 +138,18 @@ static void read_project(sqlite3_stmt *st, void *out) {
     tu_project *p = out;
     memset(p, 0, sizeof *p);
     p->id = I64(0);
-    col_text(st, 1, p->uscc, sizeof p->uscc);
-    col_text(st, 2, p->name, sizeof p->name);
-    col_text(st, 3, p->type, sizeof p->type);
+    tu__sq_col_copy(st, 1, p->uscc, sizeof p->uscc);
+    tu__sq_col_copy(st, 2, p->name, sizeof p->name);
+    tu__sq_col_copy(st, 3, p->type, sizeof p->type);
     p->city = (uint32_t)I64(4), p->district = (uint32_t)I64(5);
-    col_text(st, 6, p->filing_code, sizeof p->filing_code);
+    tu__sq_col_copy(st, 6, p->filing_code, sizeof p->filing_code);
     p->filing_date = col_date(st, 7), p->planned_start = col_date(st, 8), p->planned_completion = col_date(st, 9);
     p->total_investment = I64(10), p->equipment_investment = I64(11);
     p->energy_tce = I64(12), p->energy_kwh = I64(13), p->land_mu = I64(14);
     p->energy_tier = (int)I64(15), p->green = (int)I64(16);
-    col_text(st, 17, p->state, sizeof p->state);
+    tu__sq_col_copy(st, 17, p->state, sizeof p->state);
     p->state_since = col_date(st, 18), p->deadline = col_date(st, 19);
-    col_text(st, 20, p->bank_id, sizeof p->bank_id);
+    tu__sq_col_copy(st, 20, p->bank_id, sizeof p->bank_id);
     p->loan_product_id = I64(21), p->loan_principal = I64(22);
     p->created = col_date(st, 23);
 }
@@ -216,15 +211,15 @@ static int sp_insert(void *impl, tu_project *p, tu_err *err) {
 
 static void read_equipment(sqlite3_stmt *st, void *out) {
     tu_project_equipment *e = out;
-    col_text(st, 0, e->item, sizeof e->item);
-    col_text(st, 1, e->category, sizeof e->category);
+    tu__sq_col_copy(st, 0, e->item, sizeof e->item);
+    tu__sq_col_copy(st, 1, e->category, sizeof e->category);
     e->quantity = I64(2), e->unit_price = I64(3), e->imported = (int)I64(4);
 }
 
 static void read_attachment(sqlite3_stmt *st, void *out) {
     tu_project_attachment *a = out;
-    col_text(st, 0, a->name, sizeof a->name);
-    col_text(st, 1, a->sha256, sizeof a->sha256);
+    tu__sq_col_copy(st, 0, a->name, sizeof a->name);
+    tu__sq_col_copy(st, 1, a->sha256, sizeof a->sha256);
     a->size = I64(2);
 }
 
@@ -282,12 +277,12 @@ static int sp_event_add(void *impl, tu_project_event *ev, tu_err *err) {
 static void read_event(sqlite3_stmt *st, void *out) {
     tu_project_event *ev = out;
     ev->id = I64(0), ev->project_id = I64(1), ev->day = col_date(st, 2);
-    col_text(st, 3, ev->from_state, sizeof ev->from_state);
-    col_text(st, 4, ev->to_state, sizeof ev->to_state);
-    col_text(st, 5, ev->action, sizeof ev->action);
-    col_text(st, 6, ev->role, sizeof ev->role);
-    col_text(st, 7, ev->actor, sizeof ev->actor);
-    col_text(st, 8, ev->comment, sizeof ev->comment);
+    tu__sq_col_copy(st, 3, ev->from_state, sizeof ev->from_state);
+    tu__sq_col_copy(st, 4, ev->to_state, sizeof ev->to_state);
+    tu__sq_col_copy(st, 5, ev->action, sizeof ev->action);
+    tu__sq_col_copy(st, 6, ev->role, sizeof ev->role);
+    tu__sq_col_copy(st, 7, ev->actor, sizeof ev->actor);
+    tu__sq_col_copy(st, 8, ev->comment, sizeof ev->comment);
 }
 
 static int sp_events(void *impl, int64_t project_id, tu_project_event **out, int *n, tu_err *err) {
@@ -310,8 +305,8 @@ static int sp_review_add(void *impl, tu_energy_review *r, tu_err *err) {
 static void read_review(sqlite3_stmt *st, void *out) {
     tu_energy_review *r = out;
     r->id = I64(0), r->project_id = I64(1), r->tier = (int)I64(2), r->passed = (int)I64(3);
-    col_text(st, 4, r->reviewer, sizeof r->reviewer);
-    col_text(st, 5, r->comment, sizeof r->comment);
+    tu__sq_col_copy(st, 4, r->reviewer, sizeof r->reviewer);
+    tu__sq_col_copy(st, 5, r->comment, sizeof r->comment);
     r->day = col_date(st, 6);
 }
 
@@ -352,11 +347,11 @@ static int sp_quota_sum(void *impl, uint32_t city, int year, const char *account
 static void read_entry(sqlite3_stmt *st, void *out) {
     tu_quota_entry *e = out;
     e->id = I64(0), e->city = (uint32_t)I64(1), e->year = (int)I64(2);
-    col_text(st, 3, e->account, sizeof e->account);
-    col_text(st, 4, e->kind, sizeof e->kind);
+    tu__sq_col_copy(st, 3, e->account, sizeof e->account);
+    tu__sq_col_copy(st, 4, e->kind, sizeof e->kind);
     e->delta = I64(5), e->project_id = I64(6), e->advance_id = I64(7);
-    col_text(st, 8, e->actor, sizeof e->actor);
-    col_text(st, 9, e->note, sizeof e->note);
+    tu__sq_col_copy(st, 8, e->actor, sizeof e->actor);
+    tu__sq_col_copy(st, 9, e->note, sizeof e->note);
     e->day = col_date(st, 10);
 }
 
@@ -379,11 +374,11 @@ static int sp_quota_keys(void *impl, int64_t **out, int *n, tu_err *err) {
 static void read_advance(sqlite3_stmt *st, void *out) {
     tu_quota_advance *a = out;
     a->id = I64(0), a->city = (uint32_t)I64(1), a->year = (int)I64(2), a->mu = I64(3);
-    col_text(st, 4, a->status, sizeof a->status);
+    tu__sq_col_copy(st, 4, a->status, sizeof a->status);
     a->settled = I64(5);
-    col_text(st, 6, a->requested_by, sizeof a->requested_by);
-    col_text(st, 7, a->decided_by, sizeof a->decided_by);
-    col_text(st, 8, a->reason, sizeof a->reason);
+    tu__sq_col_copy(st, 6, a->requested_by, sizeof a->requested_by);
+    tu__sq_col_copy(st, 7, a->decided_by, sizeof a->decided_by);
+    tu__sq_col_copy(st, 8, a->reason, sizeof a->reason);
     a->day = col_date(st, 9);
 }
 
@@ -429,15 +424,15 @@ static int sp_advance_list(void *impl, uint32_t city, int year, const char *stat
 static void read_app(sqlite3_stmt *st, void *out) {
     tu_application *a = out;
     a->id = I64(0), a->project_id = I64(1);
-    col_text(st, 2, a->uscc, sizeof a->uscc);
-    col_text(st, 3, a->policy_id, sizeof a->policy_id);
-    col_text(st, 4, a->policy_group, sizeof a->policy_group);
+    tu__sq_col_copy(st, 2, a->uscc, sizeof a->uscc);
+    tu__sq_col_copy(st, 3, a->policy_id, sizeof a->policy_id);
+    tu__sq_col_copy(st, 4, a->policy_group, sizeof a->policy_group);
     a->policy_version = (int)I64(5), a->applied_on = col_date(st, 6);
     a->computed = I64(7), a->awarded = I64(8), a->paid = I64(9);
-    col_text(st, 10, a->status, sizeof a->status);
-    col_text(st, 11, a->adjust_reason, sizeof a->adjust_reason);
-    col_text(st, 12, a->adjusted_by, sizeof a->adjusted_by);
-    col_text(st, 13, a->explanation, sizeof a->explanation);
+    tu__sq_col_copy(st, 10, a->status, sizeof a->status);
+    tu__sq_col_copy(st, 11, a->adjust_reason, sizeof a->adjust_reason);
+    tu__sq_col_copy(st, 12, a->adjusted_by, sizeof a->adjusted_by);
+    tu__sq_col_copy(st, 13, a->explanation, sizeof a->explanation);
 }
 
 static int sp_app_insert(void *impl, tu_application *a, tu_err *err) {
@@ -505,10 +500,10 @@ static int sp_disburse(void *impl, tu_disbursement *d, tu_err *err) {
 static void read_loan(sqlite3_stmt *st, void *out) {
     tu_loan_product *l = out;
     l->id = I64(0);
-    col_text(st, 1, l->bank_id, sizeof l->bank_id);
-    col_text(st, 2, l->name, sizeof l->name);
+    tu__sq_col_copy(st, 1, l->bank_id, sizeof l->bank_id);
+    tu__sq_col_copy(st, 2, l->name, sizeof l->name);
     l->rate_bp = (int)I64(3), l->term_months = (int)I64(4), l->min_amount = I64(5), l->max_amount = I64(6);
-    col_text(st, 7, l->eligibility, sizeof l->eligibility);
+    tu__sq_col_copy(st, 7, l->eligibility, sizeof l->eligibility);
 }
 
 static int sp_loan_insert(void *impl, tu_loan_product *l, tu_err *err) {
