@@ -1,5 +1,10 @@
 /* harness.c — see harness.h. Processes are started with fork/exec, never through a shell. */
 #include "harness.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -265,5 +270,18 @@ int th_import(th_server *s, const char *csv) {
     const char *args[] = {"import", path, NULL};
     int rc = th_techup(s, NULL, err, sizeof err, args);
     if (rc) fprintf(stderr, "import failed: %s\n", err);
+    return rc;
+}
+
+void th_expect(th_server *s, const char *method, const char *path, const char *token, const char *body, long want,
+               th_resp *out) {
+    long st = th_req(s, method, path, token, body, NULL, out);
+    if (st != want) fail_msg("%s %s: got %ld, want %ld: %s", method, path, st, want, out->body ? out->body : "");
+}
+
+int th_finish(th_server *s) {
+    int rc = th_stop(s, SIGTERM);
+    th_cleanup(s);
+    curl_global_cleanup();
     return rc;
 }

@@ -31,6 +31,9 @@ int th_start(th_server *s, const char *const *args, const char *const *env);
 /* Sends sig and waits for the exit; returns the exit status (or 128 + signal). */
 int th_stop(th_server *s, int sig);
 void th_cleanup(th_server *s); /* removes the temporary folder */
+/* The end of a test group's teardown: stops the server with SIGTERM (returns th_stop's result: 0 for a clean
+ * exit), removes its folder and cleans up libcurl. */
+int th_finish(th_server *s);
 /* Runs `techup ARGS...` against the server's database; returns the exit status; stderr text in err (may be NULL). */
 int th_techup(th_server *s, const char *stdin_text, char *err, size_t errn, const char *const *args);
 /* Imports enterprise CSV text (header row first) into the server's database. Returns 0 or the exit status. */
@@ -41,6 +44,10 @@ int th_user_add(th_server *s, const char *name, const char *role, const char *sc
  * Returns the status (0 on transport failure). out may be NULL. */
 long th_req(th_server *s, const char *method, const char *path, const char *token, const char *body,
             const char *const *extra, th_resp *out);
+/* th_req that fails the running cmocka test unless the status is `want` (the body is in the message); the
+ * response is in *out (th_resp_free it). */
+void th_expect(th_server *s, const char *method, const char *path, const char *token, const char *body, long want,
+               th_resp *out);
 /* The value of header `name` (case-insensitive) in a response, copied into buf; NULL if absent. */
 const char *th_header(const th_resp *r, const char *name, char *buf, size_t n);
 void th_resp_free(th_resp *r);

@@ -36,10 +36,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     free(admin_tok);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 static void assert_error(th_resp *r, long status, const char *code) {

@@ -100,10 +100,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     free(ent_a), free(ent_b);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 /* The "qualified" items of policy_id in enterprise i's inbox (-1 on a failed request). */

@@ -59,10 +59,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     free(prov), free(city), free(ent);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 /* ---- helpers ---- */

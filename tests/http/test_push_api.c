@@ -91,16 +91,12 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     free(prov), free(city), free(other_city), free(ent_a), free(ent_b);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 /* Sends a request and asserts its status; the response is in *r (free it). */
 static void req(const char *method, const char *path, const char *tok, const char *body, long want, th_resp *r) {
-    long st = th_req(&srv, method, path, tok, body, NULL, r);
-    if (st != want) fail_msg("%s %s: got %ld, want %ld: %s", method, path, st, want, r->body ? r->body : "");
+    th_expect(&srv, method, path, tok, body, want, r);
 }
 
 static void path_of(char *buf, size_t n, int ent, const char *rest) {

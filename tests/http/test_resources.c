@@ -79,10 +79,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     free(prov), free(city), free(ent), free(auditor);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 static const char *jstr(const json_t *o, const char *path) {
@@ -99,8 +96,7 @@ static const char *jstr(const json_t *o, const char *path) {
 
 /* Sends a request and asserts its status; the response is in *r (free it). */
 static void req(const char *method, const char *path, const char *tok, const char *body, long want, th_resp *r) {
-    long st = th_req(&srv, method, path, tok, body, NULL, r);
-    if (st != want) fail_msg("%s %s: got %ld, want %ld: %s", method, path, st, want, r->body ? r->body : "");
+    th_expect(&srv, method, path, tok, body, want, r);
 }
 
 static void test_session_probe(void **state) {

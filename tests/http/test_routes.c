@@ -205,10 +205,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     for (int r = 0; r < TU_ROLE_COUNT; r++) free(tokens[r]);
-    int rc = th_stop(&srv, SIGTERM);
-    th_cleanup(&srv);
-    curl_global_cleanup();
-    return rc;
+    return th_finish(&srv);
 }
 
 static void test_matrix_covers_table(void **state) {
