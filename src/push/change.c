@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/num.h"
 #include "push/prefs.h"
 #include "store/policy.h"
@@ -39,22 +40,29 @@ static int told(tu_inbox *ib, int64_t ent, int64_t policy_id, int version) {
 
 /* How many "qualified" and "no_longer" items ent already holds for (policy, version): the round of its next
  * item of each kind, so that an enterprise that loses a policy and later qualifies again is told again, while a
- * replayed delta (same state, same counts) finds its key taken. */
+ * replayed delta (same state, same counts) finds its key taken. One scan of the enterprise's items fills the
+ * rounds of every policy of the delta. */
 typedef struct rounds {
     int64_t policy_id;
     int version, qualified, no_longer;
 } rounds;
 
+typedef struct round_scan {
+    rounds *r;
+    size_t n;
+} round_scan;
+
 static int count_item(void *ctx, const tu_push_item *it) {
-    rounds *r = ctx;
+    round_scan *rs = ctx;
     long long ent, pol;
     int version;
     char kind[16];
-    if (it->policy_id != r->policy_id || sscanf(it->idem_key, "%15[^:]:%lld:%lld:%d", kind, &ent, &pol, &version) != 4 ||
-        version != r->version)
-        return 0;
-    r->qualified += strcmp(kind, "qualified") == 0;
-    r->no_longer += strcmp(kind, "no_longer") == 0;
+    if (sscanf(it->idem_key, "%15[^:]:%lld:%lld:%d", kind, &ent, &pol, &version) != 4) return 0;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->r[i].policy_id == it->policy_id && rs->r[i].version == version) {
+            rs->r[i].qualified += strcmp(kind, "qualified") == 0;
+            rs->r[i].no_longer += strcmp(kind, "no_longer") == 0;
+        }
     return 0;
 }
 
@@ -79,20 +87,24 @@ static int apply(tu_store *s, tu_inbox *ib, int64_t ent, const tu_policy_delta *
     tu_push_prefs prefs;
     int rc = d->nnear ? tu_push_prefs_get(s, ent, &prefs, err) : TU_OK, v;
     size_t nnear = rc || !d->nnear || prefs.near_miss ? d->nnear : 0; /* the enterprise may turn near misses off */
-    for (size_t i = 0; !rc && i < d->ngained; i++) {
-        if ((v = in_force(s, d->gained[i])) <= 0) continue;
-        rounds r = {d->gained[i], v, 0, 0};
-        rc = tu_store_push_item_scan(s, ent, count_item, &r, err);
+    /* gained then lost policies, each with its version in force (0: none, skipped) and its rounds */
+    round_scan rs = {tu_calloc(d->ngained + d->nlost + 1, sizeof *rs.r), d->ngained + d->nlost};
+    if (!rs.r) return rc ? rc : tu_err_set(err, TU_ENOMEM, "out of memory");
+    for (size_t i = 0; i < rs.n; i++) {
+        rs.r[i].policy_id = i < d->ngained ? d->gained[i] : d->lost[i - d->ngained];
+        rs.r[i].version = in_force(s, rs.r[i].policy_id);
+    }
+    if (!rc && rs.n) rc = tu_store_push_item_scan(s, ent, count_item, &rs, err);
+    for (size_t i = 0; !rc && i < rs.n; i++) {
+        const rounds *r = &rs.r[i];
+        if (r->version <= 0) continue;
+        if (i >= d->ngained)
+            rc = add_one(s, ent, r->policy_id, r->version, r->qualified, "no_longer", NULL, added, err);
         /* told by a campaign counts as the first "qualified", until the enterprise has lost the policy once */
-        if (!rc && (r.no_longer > 0 || !told(ib, ent, d->gained[i], v)))
-            rc = add_one(s, ent, d->gained[i], v, r.no_longer, "qualified", NULL, added, err);
+        else if (r->no_longer > 0 || !told(ib, ent, r->policy_id, r->version))
+            rc = add_one(s, ent, r->policy_id, r->version, r->no_longer, "qualified", NULL, added, err);
     }
-    for (size_t i = 0; !rc && i < d->nlost; i++) {
-        if ((v = in_force(s, d->lost[i])) <= 0) continue;
-        rounds r = {d->lost[i], v, 0, 0};
-        rc = tu_store_push_item_scan(s, ent, count_item, &r, err);
-        if (!rc) rc = add_one(s, ent, d->lost[i], v, r.qualified, "no_longer", NULL, added, err);
-    }
+    tu_free(rs.r);
     for (size_t i = 0; !rc && i < nnear; i++)
         if ((v = in_force(s, d->near[i].policy_id)) > 0)
             rc = add_one(s, ent, d->near[i].policy_id, v, 0, "near_miss", d->near[i].reason, added, err);
