@@ -315,9 +315,17 @@ static int64_t ent_value(const tu_ent *e, int attr) {
     return v.num;
 }
 
-tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e) {
+int tu__has_resid(const tu__node *n) {
+    if (n->type == TU__N_RESID) return 1;
+    for (int i = 0; i < n->nkids; i++)
+        if (tu__has_resid(n->kids[i])) return 1;
+    return 0;
+}
+
+/* A leaf on a record (tu__node_eval_by does the junctions). */
+static tu_tri ent_leaf(const tu__node *n, const void *row) {
+    const tu_ent *e = row;
     switch (n->type) {
-    case TU__N_CONST: return (tu_tri)n->k;
     case TU__N_TAG: return (e->tags >> n->k & 1u) ? TU_TRI_TRUE : TU_TRI_FALSE;
     case TU__N_RANGE: {
         if (!TU_ENT_HAS(e, n->attr)) return TU_TRI_UNKNOWN;
@@ -329,20 +337,8 @@ tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e) {
         int v = tu__code_of_ent(n->k, e);
         return v >= 0 && (n->vals[v >> 6] >> (v & 63) & 1u) ? TU_TRI_TRUE : TU_TRI_FALSE;
     }
-    case TU__N_NOT: {
-        tu_tri t = tu__node_eval_ent(n->kids[0], e);
-        return t == TU_TRI_UNKNOWN ? t : (tu_tri)!t;
-    }
-    case TU__N_AND:
-    case TU__N_OR: {
-        tu_tri dom = n->type == TU__N_AND ? TU_TRI_FALSE : TU_TRI_TRUE, acc = (tu_tri)!dom;
-        for (int i = 0; i < n->nkids; i++) {
-            tu_tri t = tu__node_eval_ent(n->kids[i], e);
-            if (t == dom) return dom;
-            if (t == TU_TRI_UNKNOWN) acc = TU_TRI_UNKNOWN;
-        }
-        return acc;
-    }
     default: return tu_rule_eval_ent(n->rule, e);
     }
 }
+
+tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e) { return tu__node_eval_by(n, ent_leaf, e); }

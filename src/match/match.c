@@ -206,13 +206,6 @@ static void leaf_resid(run *r, const tu__node *n, const uint64_t *care, uint64_t
         }
 }
 
-static int has_resid(const tu__node *n) {
-    if (n->type == TU__N_RESID) return 1;
-    for (int i = 0; i < n->nkids; i++)
-        if (has_resid(n->kids[i])) return 1;
-    return 0;
-}
-
 /* and/or: T and F accumulate; kids with residuals go last and only see rows still undecided. */
 static void eval_junction(run *r, const tu__node *n, const uint64_t *care, uint64_t *t, uint64_t *f) {
     int is_and = n->type == TU__N_AND;
@@ -222,7 +215,7 @@ static void eval_junction(run *r, const tu__node *n, const uint64_t *care, uint6
     memset(is_and ? f : t, 0, r->cw * 8);
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < n->nkids; i++) {
-            if (has_resid(n->kids[i]) != pass) continue;
+            if (tu__has_resid(n->kids[i]) != pass) continue;
             const uint64_t *dom = is_and ? f : t; /* rows already decided */
             if (pass)
                 for (size_t w = 0; w < r->cw; w++) kc[w] = care[w] & ~dom[w];
@@ -260,7 +253,7 @@ static void eval_near(run *r, const tu_plan *p, uint64_t *a, uint64_t *b, uint64
     memset(b, 0, r->cw * 8), memset(f, 0, r->cw * 8);
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < p->nconds; i++) {
-            if (has_resid(p->conds[i]) != pass) continue;
+            if (tu__has_resid(p->conds[i]) != pass) continue;
             if (pass) {
                 fill_universe(r, care);
                 for (size_t w = 0; w < r->cw; w++) care[w] &= ~f[w] | b[w];

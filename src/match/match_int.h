@@ -124,5 +124,31 @@ struct tu_plan {
 int tu__var_attr(const json_t *j);
 void tu__node_free(tu__node *n);
 tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e);
+int tu__has_resid(const tu__node *n); /* a residual sub-rule anywhere in the subtree */
+
+/* Kleene three-valued evaluation of a node tree over one row: constants, not, and, or here; the leaves (tag,
+ * range, codes, residual) by `leaf` on `row` — a record (compile.c) or a row of the index's columns (sparse.c).
+ * Inline so that each caller's leaf function can be inlined into it. */
+typedef tu_tri (*tu__leaf_fn)(const tu__node *n, const void *row);
+static inline tu_tri tu__node_eval_by(const tu__node *n, tu__leaf_fn leaf, const void *row) {
+    switch (n->type) {
+    case TU__N_CONST: return (tu_tri)n->k;
+    case TU__N_NOT: {
+        tu_tri t = tu__node_eval_by(n->kids[0], leaf, row);
+        return t == TU_TRI_UNKNOWN ? t : (tu_tri)!t;
+    }
+    case TU__N_AND:
+    case TU__N_OR: {
+        tu_tri dom = n->type == TU__N_AND ? TU_TRI_FALSE : TU_TRI_TRUE, acc = (tu_tri)!dom;
+        for (int i = 0; i < n->nkids; i++) {
+            tu_tri t = tu__node_eval_by(n->kids[i], leaf, row);
+            if (t == dom) return dom;
+            if (t == TU_TRI_UNKNOWN) acc = TU_TRI_UNKNOWN;
+        }
+        return acc;
+    }
+    default: return leaf(n, row);
+    }
+}
 
 #endif

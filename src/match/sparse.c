@@ -38,16 +38,25 @@ typedef struct sp {
 
 static uint64_t card(const roaring_bitmap_t *b) { return roaring_bitmap_get_cardinality(b); }
 
+/* The bitmaps of a code list's values (at most 128); returns how many. */
+static size_t code_bitmaps(const tu_index *ix, const tu__node *n, const roaring_bitmap_t *out[128]) {
+    size_t k = 0;
+    for (int v = 0; v < tu__code_nvalues(n->k); v++)
+        if (n->vals[v >> 6] >> (v & 63) & 1u) out[k++] = ix->code[n->k][v];
+    return k;
+}
+
 /* An upper bound of |TRUE(n)|. */
 static uint64_t bound(const sp *s, const tu__node *n) {
     const tu_index *ix = s->ix;
     uint64_t b = 0;
     switch (n->type) {
     case TU__N_TAG: return card(ix->tag[n->k]);
-    case TU__N_CODES:
-        for (int v = 0; v < tu__code_nvalues(n->k); v++)
-            if (n->vals[v >> 6] >> (v & 63) & 1u) b += card(ix->code[n->k][v]);
+    case TU__N_CODES: {
+        const roaring_bitmap_t *v[128];
+        for (size_t i = 0, k = code_bitmaps(ix, n, v); i < k; i++) b += card(v[i]);
         return b;
+    }
     case TU__N_RANGE: {
         if (n->lo > n->hi) return 0;
         int slot = tu__num_slot(n->attr);
@@ -89,10 +98,16 @@ static roaring_bitmap_t *collect_end(collect *c) {
     return c->out;
 }
 
-/* Three-valued outcome of n for one row, from the columns (a residual sub-rule on the rebuilt record). */
-static tu_tri row_tri(const tu_index *ix, const tu__node *n, uint32_t id) {
+/* A leaf on one row of the index, from the columns (a residual sub-rule on the rebuilt record). */
+typedef struct row_ref {
+    const tu_index *ix;
+    uint32_t id;
+} row_ref;
+
+static tu_tri row_leaf(const tu__node *n, const void *row) {
+    const tu_index *ix = ((const row_ref *)row)->ix;
+    uint32_t id = ((const row_ref *)row)->id;
     switch (n->type) {
-    case TU__N_CONST: return (tu_tri)n->k;
     case TU__N_TAG: return ix->tags[id] >> n->k & 1u ? TU_TRI_TRUE : TU_TRI_FALSE;
     case TU__N_RANGE: {
         if (!(ix->present[id] >> n->attr & 1u)) return TU_TRI_UNKNOWN;
@@ -104,33 +119,18 @@ static tu_tri row_tri(const tu_index *ix, const tu__node *n, uint32_t id) {
         int v = tu__code_of_id(ix, n->k, id);
         return v >= 0 && (n->vals[v >> 6] >> (v & 63) & 1u) ? TU_TRI_TRUE : TU_TRI_FALSE;
     }
-    case TU__N_NOT: {
-        tu_tri t = row_tri(ix, n->kids[0], id);
-        return t == TU_TRI_UNKNOWN ? t : (tu_tri)!t;
-    }
-    case TU__N_AND:
-    case TU__N_OR: {
-        tu_tri dom = n->type == TU__N_AND ? TU_TRI_FALSE : TU_TRI_TRUE, acc = (tu_tri)!dom;
-        for (int i = 0; i < n->nkids; i++) {
-            tu_tri t = row_tri(ix, n->kids[i], id);
-            if (t == dom) return dom;
-            if (t == TU_TRI_UNKNOWN) acc = TU_TRI_UNKNOWN;
-        }
-        return acc;
-    }
     default: {
         tu_ent e;
         tu__index_row(ix, id, &e);
-        return tu__node_eval_ent(n, &e);
+        return tu_rule_eval_ent(n->rule, &e);
     }
     }
 }
 
-static int has_resid(const tu__node *n) {
-    if (n->type == TU__N_RESID) return 1;
-    for (int i = 0; i < n->nkids; i++)
-        if (has_resid(n->kids[i])) return 1;
-    return 0;
+/* Three-valued outcome of n for one row of the index. */
+static tu_tri row_tri(const tu_index *ix, const tu__node *n, uint32_t id) {
+    row_ref r = {ix, id};
+    return tu__node_eval_by(n, row_leaf, &r);
 }
 
 /* Prefetches the columns row_tri will read for id (the leaves' columns and the presence bits). */
@@ -262,8 +262,8 @@ static double leaf_bitmap_cost(const sp *s, const tu__node *n, double c) {
     double total = c > 0 ? bm_cost(c, (double)(ix->n >> 16) + 1) : 0;
     if (n->type == TU__N_TAG) return total + bm_cost_of(ix->tag[n->k]);
     if (n->type == TU__N_CODES) {
-        for (int v = 0; v < tu__code_nvalues(n->k); v++)
-            if (n->vals[v >> 6] >> (v & 63) & 1u) total += bm_cost_of(ix->code[n->k][v]);
+        const roaring_bitmap_t *v[128];
+        for (size_t i = 0, k = code_bitmaps(ix, n, v); i < k; i++) total += bm_cost_of(v[i]);
         return total;
     }
     int slot = tu__num_slot(n->attr);
@@ -302,7 +302,7 @@ static double cost(const sp *s, const tu__node *n, double c) {
     }
     default:
         if (c < 0) return n->type == TU__N_CONST && n->k != TU_TRI_TRUE ? 0 : NS_NEVER;
-        return c * (has_resid(n) ? NS_ROW_RECORD : NS_ROW);
+        return c * (tu__has_resid(n) ? NS_ROW_RECORD : NS_ROW);
     }
 }
 
@@ -348,9 +348,7 @@ static roaring_bitmap_t *true_set(sp *s, const tu__node *n, const roaring_bitmap
     case TU__N_TAG: b = cand ? roaring_bitmap_and(cand, ix->tag[n->k]) : roaring_bitmap_copy(ix->tag[n->k]); break;
     case TU__N_CODES: {
         const roaring_bitmap_t *v[128];
-        size_t k = 0;
-        for (int i = 0; i < tu__code_nvalues(n->k); i++)
-            if (n->vals[i >> 6] >> (i & 63) & 1u) v[k++] = ix->code[n->k][i];
+        size_t k = code_bitmaps(ix, n, v);
         b = k ? roaring_bitmap_or_many(k, v) : roaring_bitmap_create();
         if (b && cand) roaring_bitmap_and_inplace(b, cand);
         if (b) roaring_bitmap_andnot_inplace(b, ix->missing[n->attr]);
