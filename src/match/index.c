@@ -14,6 +14,7 @@
 
 #include "core/alloc.h"
 #include "core/codes.h"
+#include "core/num.h"
 #include "match/match_int.h"
 
 const int tu__num_attrs[TU__NUM_COUNT] = {TU_A_REVENUE, TU_A_EMPLOYEES, TU_A_RD_RATIO, TU_A_ENERGY_TCE,
@@ -121,10 +122,6 @@ static int64_t ent_num(const tu_ent *e, int slot) {
     }
 }
 
-int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id) {
-    return slot == TU__NUM_FOUNDED ? ix->founded[id] : slot == TU__NUM_EMPLOYEES ? ix->employees[id] : ix->num[slot][id];
-}
-
 /* ---- USCC packing: 18 characters of the 31-letter alphabet, 5 bits each ---- */
 static void uscc_pack(const char *u, uint64_t *lo, uint32_t *hi) {
     uint64_t a = 0;
@@ -210,7 +207,7 @@ static int by_uscc_reserve(tu_index *ix, size_t need, size_t n) {
 }
 
 /* ---- buckets ---- */
-static uint8_t bucket_of(const int64_t *bounds, int64_t v) { /* largest q with bounds[q] <= v */
+uint8_t tu__bucket_of(const int64_t *bounds, int64_t v) {
     int lo = 0, hi = TU__QBUCKETS - 1;
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
@@ -225,10 +222,44 @@ static int cmp_i64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Bucket bounds at the quantiles of a sample of the present values (bounds[0] = INT64_MIN). */
+/* The roundest value in (lo, hi], or lo + 1 when the window is empty: a date on the first of a year, else of a
+ * month (as days); a number with the most trailing decimal zeros in its stored unit. */
+static int64_t roundest(int64_t lo, int64_t hi, int is_date) {
+    if (hi <= lo) return lo + 1;
+    if (is_date && lo >= INT32_MIN && hi <= INT32_MAX) {
+        int y, m, d;
+        tu_date_to_ymd((int32_t)lo + 1, &y, &m, &d);
+        int32_t year = tu_date_from_ymd(y + (m > 1 || d > 1), 1, 1);
+        if (year <= hi) return year;
+        int32_t month = d > 1 ? tu_date_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) : (int32_t)lo + 1;
+        return month <= hi ? month : lo + 1;
+    }
+    for (int64_t p = 1000000000000000000; p > 1; p /= 10) {
+        if (lo >= INT64_MAX - p) continue;
+        int64_t v = lo + 1 >= 0 ? (lo + p) / p * p : -((-(lo + 1)) / p * p); /* the first multiple above lo */
+        if (v > lo && v <= hi) return v;
+    }
+    return lo + 1;
+}
+
+/* Sample values in [a, b). */
+static size_t count_in(const int64_t *s, size_t m, int64_t a, int64_t b) {
+    size_t lo = 0, hi = m, x;
+    while (lo < hi) x = (lo + hi) / 2, s[x] < a ? (lo = x + 1) : (hi = x);
+    size_t from = lo;
+    for (hi = m; lo < hi;) x = (lo + hi) / 2, s[x] < b ? (lo = x + 1) : (hi = x);
+    return lo - from;
+}
+
+/* Bucket bounds from a sample of the present values (bounds[0] = INT64_MIN). Thresholds in policies are round
+ * (20 employees, 2,000 万元, 3 %, 2017-01-01); a range that starts and ends on bucket bounds has no boundary
+ * rows to check one by one. So the bounds are (a) the roundest value within ±0.4 bucket of each of the 255
+ * quantiles, plus (b) every d x 10^k (d = 1..9; dates: every 1 January) within the sample's span — that covers
+ * the sparse upper tail, where a quantile bucket would span 40,000 万元 and more; (a)-bounds are then dropped,
+ * smallest merged bucket first, until 255 are left. */
 static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot) {
-    enum { SAMPLE = 1 << 16 };
-    int64_t *s = tu_malloc(SAMPLE * sizeof *s);
+    enum { SAMPLE = 1 << 16, MAXB = 255 + 9 * 19 + 512 };
+    int64_t *s = tu_malloc((SAMPLE + 2 * MAXB) * sizeof *s), *b = s + SAMPLE, *extra = b + MAXB;
     if (!s) return TU_ENOMEM;
     size_t m = 0, step = n / SAMPLE + 1;
     for (size_t i = 0; i < n && m < SAMPLE; i += step)
@@ -236,8 +267,56 @@ static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot
     qsort(s, m, sizeof *s, cmp_i64);
     bounds[0] = INT64_MIN;
     for (int q = 1; q < TU__QBUCKETS; q++) {
-        int64_t b = m ? s[(size_t)q * m / TU__QBUCKETS] : INT64_MAX;
-        bounds[q] = b > bounds[q - 1] ? b : (bounds[q - 1] == INT64_MAX ? INT64_MAX : bounds[q - 1] + 1);
+        int64_t v = INT64_MAX;
+        if (m) {
+            size_t at = (size_t)q * m / TU__QBUCKETS, w = (size_t)(0.4 * (double)m / TU__QBUCKETS);
+            size_t lo = at > w ? at - w : 0, hi = at + w < m ? at + w : m - 1;
+            v = s[lo] < s[hi] ? roundest(s[lo], s[hi], slot == TU__NUM_FOUNDED) : s[at];
+        }
+        bounds[q] = v > bounds[q - 1] ? v : (bounds[q - 1] == INT64_MAX ? INT64_MAX : bounds[q - 1] + 1);
+    }
+    size_t ne = 0;
+    if (m && s[0] < s[m - 1]) { /* (b): the round values of the whole span */
+        if (slot == TU__NUM_FOUNDED) {
+            int y0, y1, mo, d;
+            tu_date_to_ymd((int32_t)s[0], &y0, &mo, &d);
+            tu_date_to_ymd((int32_t)s[m - 1], &y1, &mo, &d);
+            for (int y = y0 + 1; y <= y1 && ne < 512; y++) extra[ne++] = tu_date_from_ymd(y, 1, 1);
+        } else {
+            for (int64_t p = 1; ne < MAXB - 255 - 9; p *= 10) {
+                for (int64_t d = 1; d <= 9; d++)
+                    if (d * p > s[0] && d * p <= s[m - 1]) extra[ne++] = d * p;
+                if (p > INT64_MAX / 100 || p > s[m - 1]) break;
+            }
+        }
+    }
+    if (ne && bounds[TU__QBUCKETS - 1] < INT64_MAX) {
+        size_t nb = 0, i = 1, j = 0; /* merge (a) and (b), sorted and unique; keep[] marks (b) */
+        unsigned char keep[MAXB];
+        while (i < TU__QBUCKETS || j < ne) {
+            int take_b = j < ne && (i >= TU__QBUCKETS || extra[j] <= bounds[i]);
+            int64_t v = take_b ? extra[j] : bounds[i];
+            if (take_b && i < TU__QBUCKETS && bounds[i] == v) i++;
+            take_b ? j++ : i++;
+            if (nb && b[nb - 1] == v) {
+                keep[nb - 1] |= (unsigned char)take_b;
+                continue;
+            }
+            b[nb] = v, keep[nb++] = (unsigned char)take_b;
+        }
+        while (nb > TU__QBUCKETS - 1) { /* drop the (a)-bound whose two buckets together are smallest */
+            size_t best = SIZE_MAX, best_c = 0;
+            for (int all = 0; all < 2 && best == SIZE_MAX; all++) /* (b)-bounds only if nothing else is left */
+                for (size_t k = 0; k < nb; k++) {
+                    if (keep[k] && !all) continue;
+                    size_t c = count_in(s, m, k ? b[k - 1] : INT64_MIN, k + 1 < nb ? b[k + 1] : INT64_MAX);
+                    if (best == SIZE_MAX || c < best_c) best = k, best_c = c;
+                }
+            memmove(b + best, b + best + 1, (nb - best - 1) * sizeof *b);
+            memmove(keep + best, keep + best + 1, nb - best - 1);
+            nb--;
+        }
+        if (nb == TU__QBUCKETS - 1) memcpy(bounds + 1, b, nb * sizeof *b);
     }
     tu_free(s);
     return TU_OK;
@@ -255,13 +334,18 @@ static void advise_huge(void *p, size_t bytes) {
     if (bytes >= (2u << 20) && z > a) madvise((void *)a, z - a, MADV_HUGEPAGE);
 }
 
+/* Columns move to fresh memory when they grow (not realloc: mremap would keep the old small pages), so a
+ * loaded index's columns sit in huge pages: row checks at random ids then cost a cache miss, not also a page
+ * walk (measured: ~2x on boundary-bucket checks in a VM). */
 static int grow(tu_index *ix, size_t cap) {
 #define GROW(f)                                                                                                 \
     {                                                                                                           \
-        void *p = tu_realloc(ix->f, cap * sizeof *ix->f);                                                       \
+        void *p = tu_malloc(cap * sizeof *ix->f);                                                               \
         if (!p) return TU_ENOMEM;                                                                               \
-        ix->f = p;                                                                                              \
         advise_huge(p, cap * sizeof *ix->f);                                                                    \
+        if (ix->f) memcpy(p, ix->f, ix->cap * sizeof *ix->f);                                                   \
+        tu_free(ix->f);                                                                                         \
+        ix->f = p;                                                                                              \
     }
     COLUMNS(GROW)
 #undef GROW
@@ -307,6 +391,7 @@ static int build_bucket_bitmaps(tu_index *ix) {
         for (size_t i = 0; i < ix->n; i++) ids[at[ix->qcode[k][i]]++] = (uint32_t)i;
         for (int q = 0; q < TU__QBUCKETS; q++) {
             roaring_bitmap_add_many(ix->qbm[k][q], start[q + 1] - start[q], ids + start[q]);
+            ix->qcard[k][q] = (uint32_t)(start[q + 1] - start[q]);
             roaring_bitmap_run_optimize(ix->qbm[k][q]);
         }
     }
@@ -348,9 +433,9 @@ static void set_bitmaps(tu_index *ix, uint32_t id, const tu_ent *e, int on) {
 static void set_bucket_bitmaps(tu_index *ix, uint32_t id, const tu_ent *e, int on) {
     for (int k = 0; k < TU__NUM_COUNT; k++) {
         int64_t v = TU_ENT_HAS(e, tu__num_attrs[k]) ? ent_num(e, k) : 0;
-        roaring_bitmap_t *b = ix->qbm[k][bucket_of(ix->bounds[k], v)];
-        if (on) roaring_bitmap_add(b, id);
-        else roaring_bitmap_remove(b, id);
+        uint8_t q = tu__bucket_of(ix->bounds[k], v);
+        if (on) roaring_bitmap_add(ix->qbm[k][q], id), ix->qcard[k][q]++;
+        else roaring_bitmap_remove(ix->qbm[k][q], id), ix->qcard[k][q]--;
     }
 }
 
@@ -360,7 +445,7 @@ static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
         if (k == TU__NUM_FOUNDED) ix->founded[id] = (int32_t)v;
         else if (k == TU__NUM_EMPLOYEES) ix->employees[id] = (int32_t)v;
         else ix->num[k][id] = v;
-        ix->qcode[k][id] = bucket_of(ix->bounds[k], v);
+        ix->qcode[k][id] = tu__bucket_of(ix->bounds[k], v);
     }
     ix->city[id] = (uint8_t)city_index(e->city);
     ix->division[id] = TU_ENT_HAS(e, TU_A_INDUSTRY) ? (uint8_t)div_index(e->division) : 0;

@@ -28,6 +28,9 @@ extern size_t tu__match_chunk;
 extern int tu__match_narrow; /* ranges over at most this many buckets read bucket bitmaps (match.c) */
 /* A new roaring bitmap holding the set bits of w (NULL on exhaustion). */
 roaring_bitmap_t *tu__rb_from_bits(const uint64_t *w, size_t nw);
+/* Appends the ids of one chunk (words w[0..nwc), nwc <= 1024, ids key * 65536 + bit) to r as one container;
+ * key must be above r's last. Returns 0, or -1 on exhaustion. */
+int tu__rb_append_chunk(roaring_bitmap_t *r, const uint64_t *w, size_t nwc, uint16_t key);
 
 /* ---- the enterprise index (index.c) ---- */
 enum { TU__QBUCKETS = 256 };
@@ -42,6 +45,7 @@ int tu__code_slot(int attr);                        /* TU__CODE_* or -1 */
 int tu__code_nvalues(int slot);                     /* 21, 97, 26, 4, 4 */
 int tu__code_value(int slot, const char *s, size_t len); /* value index of a rule string, or -1 */
 int tu__code_of_ent(int slot, const tu_ent *e);     /* value index of a record (attribute present), or -1 */
+uint8_t tu__bucket_of(const int64_t *bounds, int64_t v); /* the bucket of a value: largest q, bounds[q] <= v */
 struct tu_index;
 int tu__code_of_id(const struct tu_index *ix, int slot, uint32_t id); /* the same from the columns */
 
@@ -70,6 +74,7 @@ struct tu_index {
     roaring_bitmap_t *tag[TU_TAG_COUNT];
     roaring_bitmap_t *missing[TU_A_COUNT];
     roaring_bitmap_t *qbm[TU__NUM_COUNT][TU__QBUCKETS]; /* ids per bucket code (mirrors qcode): narrow ranges */
+    uint32_t qcard[TU__NUM_COUNT][TU__QBUCKETS]; /* their cardinalities (the sparse path's cost model) */
     /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
     pthread_mutex_t scratch_lock;
     uint64_t *scratch[32];
@@ -80,7 +85,9 @@ struct tu_index {
 uint64_t *tu__scratch_get(struct tu_index *ix, size_t words);
 void tu__scratch_put(struct tu_index *ix, uint64_t *b, size_t words); /* NULL is fine */
 
-int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id);
+static inline int64_t tu__num_get(const struct tu_index *ix, int slot, uint32_t id) {
+    return slot == TU__NUM_FOUNDED ? ix->founded[id] : slot == TU__NUM_EMPLOYEES ? ix->employees[id] : ix->num[slot][id];
+}
 
 /* The buckets a range lo..hi (lo <= hi) touches: a..z wholly inside (none when z < a), e1 / e2 the boundary
  * buckets whose rows need their exact value checked (-1 = none). */
@@ -125,6 +132,8 @@ int tu__var_attr(const json_t *j);
 void tu__node_free(tu__node *n);
 tu_tri tu__node_eval_ent(const tu__node *n, const tu_ent *e);
 int tu__has_resid(const tu__node *n); /* a residual sub-rule anywhere in the subtree */
+/* The eligible set by the dense engine, chunk by chunk, TRUE sets only (match.c). NULL on exhaustion. */
+roaring_bitmap_t *tu__match_dense_eligible(struct tu_index *ix, const struct tu_plan *p);
 
 /* Kleene three-valued evaluation of a node tree over one row: constants, not, and, or here; the leaves (tag,
  * range, codes, residual) by `leaf` on `row` — a record (compile.c) or a row of the index's columns (sparse.c).

@@ -62,7 +62,7 @@ static uint64_t bound(const sp *s, const tu__node *n) {
         int slot = tu__num_slot(n->attr);
         tu__rbuckets rb = tu__range_buckets(ix->bounds[slot], n->lo, n->hi);
         int from = rb.e1 >= 0 ? rb.e1 : rb.a, to = rb.e2 >= 0 ? rb.e2 : rb.z;
-        for (int q = from; q <= to; q++) b += card(ix->qbm[slot][q]);
+        for (int q = from; q <= to; q++) b += ix->qcard[slot][q];
         return b;
     }
     case TU__N_AND:
@@ -268,9 +268,9 @@ static double leaf_bitmap_cost(const sp *s, const tu__node *n, double c) {
     }
     int slot = tu__num_slot(n->attr);
     tu__rbuckets rb = tu__range_buckets(ix->bounds[slot], n->lo, n->hi);
-    for (int q = rb.a; q <= rb.z; q++) total += bm_cost_of(ix->qbm[slot][q]);
-    if (rb.e1 >= 0) total += (double)card(ix->qbm[slot][rb.e1]) * NS_ROW;
-    if (rb.e2 >= 0 && rb.e2 != rb.e1) total += (double)card(ix->qbm[slot][rb.e2]) * NS_ROW;
+    for (int q = rb.a; q <= rb.z; q++) total += bm_cost(ix->qcard[slot][q], ix->qbm[slot][q]->high_low_container.size);
+    if (rb.e1 >= 0) total += (double)ix->qcard[slot][rb.e1] * NS_ROW;
+    if (rb.e2 >= 0 && rb.e2 != rb.e1) total += (double)ix->qcard[slot][rb.e2] * NS_ROW;
     return total;
 }
 
@@ -410,9 +410,7 @@ int tu_match_eligible(tu_index *ix, const tu_plan *p, roaring_bitmap_t **out, tu
         *out = b;
         return TU_OK;
     }
-    tu_matchset *m = NULL; /* not selective, or not startable from a bitmap: the dense engine */
-    int rc = tu_match_run(ix, p, 0, &m, err);
-    if (!rc && !(*out = tu_matchset_bitmap(m, TU_MS_ELIGIBLE))) rc = tu_err_set(err, TU_ENOMEM, "out of memory");
-    tu_matchset_free(m);
-    return rc;
+    /* not selective, or not startable from a bitmap: the dense engine, TRUE sets only */
+    if (!(*out = tu__match_dense_eligible(ix, p))) return tu_err_set(err, TU_ENOMEM, "out of memory");
+    return TU_OK;
 }

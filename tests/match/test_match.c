@@ -176,6 +176,57 @@ static void test_range_paths(void **state) {
     tu__match_narrow = 8;
 }
 
+/* Bucket bounds: strictly increasing, and every round value within the data's span is one of them (d x 10^k
+ * for numbers, 1 January for dates), so a rule with a round threshold has no boundary bucket to check row by
+ * row; a threshold that is not round still has one. */
+static int is_bound(const int64_t *b, int64_t v) {
+    for (int q = 1; q < TU__QBUCKETS; q++)
+        if (b[q] == v) return 1;
+    return 0;
+}
+
+static void test_round_bounds(void **state) {
+    fixture *f = *state;
+    const tu_index *ix = f->ix;
+    for (int k = 0; k < TU__NUM_COUNT; k++) {
+        assert_true(ix->bounds[k][0] == INT64_MIN);
+        for (int q = 1; q < TU__QBUCKETS; q++)
+            if (ix->bounds[k][q] <= ix->bounds[k][q - 1]) fail_msg("slot %d: bound %d does not increase", k, q);
+    }
+    int64_t lo = INT64_MAX, hi = INT64_MIN, dlo = INT64_MAX, dhi = INT64_MIN, elo = INT64_MAX, ehi = INT64_MIN;
+    for (uint32_t i = 0; i < N; i++) {
+        const tu_ent *e = &f->ents[i];
+        if (TU_ENT_HAS(e, TU_A_REVENUE)) lo = e->revenue < lo ? e->revenue : lo, hi = e->revenue > hi ? e->revenue : hi;
+        if (TU_ENT_HAS(e, TU_A_EMPLOYEES))
+            elo = e->employees < elo ? e->employees : elo, ehi = e->employees > ehi ? e->employees : ehi;
+        if (TU_ENT_HAS(e, TU_A_FOUNDED)) dlo = e->founded < dlo ? e->founded : dlo, dhi = e->founded > dhi ? e->founded : dhi;
+    }
+    int checked = 0;
+    for (int64_t p = 1; p <= hi; p *= 10)
+        for (int64_t d = 1; d <= 9; d++)
+            if (d * p > lo && d * p <= hi) {
+                if (!is_bound(ix->bounds[TU__NUM_REVENUE], d * p)) fail_msg("revenue %lld is not a bound", (long long)(d * p));
+                checked++;
+            }
+    for (int64_t p = 1; p <= ehi; p *= 10)
+        for (int64_t d = 1; d <= 9; d++)
+            if (d * p > elo && d * p <= ehi && !is_bound(ix->bounds[TU__NUM_EMPLOYEES], d * p))
+                fail_msg("employees %lld is not a bound", (long long)(d * p));
+    int y0, y1, m, d;
+    tu_date_to_ymd((int32_t)dlo, &y0, &m, &d);
+    tu_date_to_ymd((int32_t)dhi, &y1, &m, &d);
+    for (int y = y0 + 1; y <= y1; y++, checked++)
+        if (!is_bound(ix->bounds[TU__NUM_FOUNDED], tu_date_from_ymd(y, 1, 1))) fail_msg("%d-01-01 is not a bound", y);
+    assert_true(checked > 40);
+    /* revenue >= 2000 万元 and founded <= 2016-12-31 lie on bounds; revenue >= 2000.01 does not */
+    tu__rbuckets rb = tu__range_buckets(ix->bounds[TU__NUM_REVENUE], 2000 * TU_DEC_SCALE, INT64_MAX);
+    assert_int_equal(rb.e1, -1);
+    rb = tu__range_buckets(ix->bounds[TU__NUM_FOUNDED], INT64_MIN, tu_date_from_ymd(2016, 12, 31));
+    assert_int_equal(rb.e2, -1);
+    rb = tu__range_buckets(ix->bounds[TU__NUM_REVENUE], 2000 * TU_DEC_SCALE + 1, INT64_MAX);
+    assert_true(rb.e1 >= 0);
+}
+
 static void test_updates(void **state) {
     fixture *f = *state;
     rnd_state = 4242;
@@ -186,6 +237,13 @@ static void test_updates(void **state) {
         assert_int_equal(tu_index_update(f->ix, id, &f->ents[id], &err), TU_OK);
     }
     assert_int_equal(tu_index_update(f->ix, N + 5, &f->ents[0], &err), TU_EINVAL);
+    for (int k = 0; k < TU__NUM_COUNT; k++) /* the cost model's bucket sizes follow the bitmaps and the codes */
+        for (int q = 0; q < TU__QBUCKETS; q++) {
+            uint64_t codes = 0;
+            for (size_t i = 0; i < tu_index_count(f->ix); i++) codes += f->ix->qcode[k][i] == q;
+            assert_int_equal(f->ix->qcard[k][q], roaring_bitmap_get_cardinality(f->ix->qbm[k][q]));
+            assert_int_equal(f->ix->qcard[k][q], codes);
+        }
     random_rules(f, 300);
     tu__match_narrow = TU__QBUCKETS; /* the bucket bitmaps were kept current too */
     random_rules(f, 300);
@@ -311,6 +369,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
