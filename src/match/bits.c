@@ -3,6 +3,7 @@
  * Conversions walk roaring's containers directly (bitset containers are ORed word by word, arrays scattered,
  * runs filled) so that turning a 7M-id bitmap into a dense bitset costs about one pass over 875 KB.
  */
+#include <roaring/bitset_util.h>
 #include <roaring/containers/containers.h>
 #include <string.h>
 
@@ -83,6 +84,10 @@ static void or_container_part(uint64_t *dst, size_t nw, uint64_t w0, uint64_t ba
         for (size_t i = 0; i < nw; i++) dst[i] |= bc->array[w0 - base / 64 + i];
     } else if (type == ARRAY_CONTAINER_TYPE_CODE) {
         const array_container_t *ac = c;
+        if (nw == 1024 && lo == base) { /* the whole container: roaring's own scatter */
+            bitset_set_list(dst, ac->array, (uint64_t)ac->cardinality);
+            return;
+        }
         for (int32_t i = 0; i < ac->cardinality; i++) {
             uint64_t x = base + ac->array[i];
             if (x >= lo && x < hi) dst[(x - lo) >> 6] |= 1ull << (x & 63);

@@ -306,6 +306,19 @@ static double cost(const sp *s, const tu__node *n, double c) {
     }
 }
 
+/* The union of k bitmaps as a new bitmap (NULL on exhaustion). roaring_bitmap_or_many works through bitset
+ * containers (8 KB each, cleared, filled, converted back): right for dense inputs, but for a few thousand ids
+ * spread over 107 containers it costs ~0.25 ms where merging the sorted arrays one by one costs a tenth. */
+static roaring_bitmap_t *or_all(const tu_index *ix, size_t k, const roaring_bitmap_t **v) {
+    if (!k) return roaring_bitmap_create();
+    uint64_t total = 0;
+    for (size_t i = 0; i < k; i++) total += card(v[i]);
+    if (total >= 1024 * ((uint64_t)(ix->n >> 16) + 1)) return roaring_bitmap_or_many(k, v);
+    roaring_bitmap_t *b = roaring_bitmap_copy(v[0]);
+    for (size_t i = 1; b && i < k; i++) roaring_bitmap_or_inplace(b, v[i]);
+    return b;
+}
+
 /* The rows of a range's buckets: the inner ones whole, the boundary ones checked value by value. */
 static roaring_bitmap_t *range_rows(sp *s, const tu__node *n) {
     const tu_index *ix = s->ix;
@@ -314,7 +327,7 @@ static roaring_bitmap_t *range_rows(sp *s, const tu__node *n) {
     const roaring_bitmap_t *inner[TU__QBUCKETS];
     size_t k = 0;
     for (int q = rb.a; q <= rb.z; q++) inner[k++] = ix->qbm[slot][q];
-    roaring_bitmap_t *b = k ? roaring_bitmap_or_many(k, inner) : roaring_bitmap_create();
+    roaring_bitmap_t *b = or_all(ix, k, inner);
     rowcheck *rc = tu_calloc(1, sizeof *rc);
     if (!b || !rc || !(rc->c.out = roaring_bitmap_create())) {
         if (b) roaring_bitmap_free(b);
@@ -349,7 +362,7 @@ static roaring_bitmap_t *true_set(sp *s, const tu__node *n, const roaring_bitmap
     case TU__N_CODES: {
         const roaring_bitmap_t *v[128];
         size_t k = code_bitmaps(ix, n, v);
-        b = k ? roaring_bitmap_or_many(k, v) : roaring_bitmap_create();
+        b = or_all(ix, k, v);
         if (b && cand) roaring_bitmap_and_inplace(b, cand);
         if (b) roaring_bitmap_andnot_inplace(b, ix->missing[n->attr]);
         break;
