@@ -28,6 +28,8 @@ struct tu_follower {
     pthread_cond_t wake;
     int stop;
     int64_t cursor;
+    time_t last_prune; /* 0: not yet */
+    int keep_s;        /* grace before applied rows are pruned (TECHUP_FEED_KEEP_S) */
     _Atomic uint64_t applied, items;
 };
 
@@ -86,6 +88,18 @@ static int catch_up(tu_follower *f, tu_store *st, tu_err *err) {
     }
 }
 
+/* Every keep_s seconds (at most hourly; every round when 0): the feed rows every node has applied go, keep_s
+ * after they were written (the grace for a node that has built its index but not yet recorded a cursor). */
+static void prune(tu_follower *f, tu_store *st) {
+    time_t now = time(NULL);
+    if (f->last_prune && now - f->last_prune < (f->keep_s < 3600 ? f->keep_s : 3600)) return;
+    f->last_prune = now;
+    tu_err e = {0};
+    int64_t n = 0;
+    if (tu_store_change_prune(st, f->keep_s, &n, &e)) tu_log(TU_LOG_WARN, "match.follow", "change feed not pruned: %s", e.msg);
+    else if (n) tu_log(TU_LOG_INFO, "match.follow", "pruned %lld change-feed rows every node has applied", (long long)n);
+}
+
 /* Where this node starts: its recorded cursor, or (a new node) the feed's seq when the index was built. */
 static int start_cursor(tu_follower *f, tu_store *st, tu_err *err) {
     int rc = tu_store_change_cursor_get(st, f->name, &f->cursor, err);
@@ -105,6 +119,7 @@ static void *run(void *arg) {
         pthread_mutex_unlock(&f->lock);
         tu_err e = {0};
         if (catch_up(f, st, &e)) tu_log(TU_LOG_WARN, "match.follow", "change feed: %s (retrying)", e.msg);
+        prune(f, st);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += (long)(f->interval_ms % 1000) * 1000000L, until.tv_sec += f->interval_ms / 1000;
@@ -117,9 +132,9 @@ static void *run(void *arg) {
     return NULL;
 }
 
-tu_follower *tu__follow_start(tu_server *s, const char *db_url, const char *name, int interval_ms) {
+tu_follower *tu__follow_start(tu_server *s, const char *db_url, const char *name, int interval_ms, int keep_s) {
     tu_follower *f = tu_xcalloc(1, sizeof *f);
-    f->srv = s, f->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+    f->srv = s, f->interval_ms = interval_ms > 0 ? interval_ms : 1000, f->keep_s = keep_s > 0 ? keep_s : 0;
     snprintf(f->name, sizeof f->name, "%s", name);
     snprintf(f->db_url, sizeof f->db_url, "%s", db_url);
     pthread_mutex_init(&f->lock, NULL);

@@ -258,7 +258,7 @@ int tu__deliver_delta(tu_store *st, struct tu_inbox *ib, const struct tu_match_d
  * and inbox every interval_ms, its progress recorded as the change cursor `name`. NULL when the thread cannot
  * start. Stop it before closing the match service. */
 typedef struct tu_follower tu_follower;
-tu_follower *tu__follow_start(tu_server *s, const char *db_url, const char *name, int interval_ms);
+tu_follower *tu__follow_start(tu_server *s, const char *db_url, const char *name, int interval_ms, int keep_s);
 void tu__follow_stop(tu_follower *f); /* NULL is fine */
 
 #endif

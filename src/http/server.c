@@ -74,6 +74,7 @@ void tu_http_config_defaults(tu_http_config *c) {
     c->max_json_depth = 32;
     c->request_timeout = 10;
     c->session_hours = 12;
+    c->feed_keep_s = 3600;
 }
 
 static int env_int(const char *name, long lo, long hi, long *out, tu_err *err) {
@@ -110,6 +111,8 @@ int tu_http_config_from_env(tu_http_config *c, tu_err *err) {
     if (rc) c->session_hours = (int)x;
     if ((rc = env_int("TECHUP_FOLLOW_MS", 10, 3600000, &x, err)) < 0) return rc;
     if (rc) c->follow_ms = (int)x;
+    if ((rc = env_int("TECHUP_FEED_KEEP_S", 0, 30L * 86400, &x, err)) < 0) return rc;
+    if (rc) c->feed_keep_s = (int)x;
     return TU_OK;
 }
 
@@ -406,7 +409,7 @@ int tu_server_start(const tu_http_config *c, tu_server **out, tu_err *err) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &s->started);
-    s->follower = tu__follow_start(s, s->db_url, s->node, s->cfg.follow_ms);
+    s->follower = tu__follow_start(s, s->db_url, s->node, s->cfg.follow_ms, s->cfg.feed_keep_s);
     if (!s->follower) {
         tu_server_stop(s, 0);
         return tu_err_set(err, TU_ENOMEM, "cannot start the change-feed follower");

@@ -29,13 +29,14 @@ typedef struct tu_http_config {
     const char *green;     /* JSON file of the projects' green channel (app/workflow.h); NULL = none */
     const char *node;      /* this node's name for its change-feed cursor (store/change.h); NULL = "node:<hostname>" */
     int follow_ms;         /* how often the change feed is read; 0 = every 1000 ms */
+    int feed_keep_s;       /* change-feed rows all nodes applied are pruned this long after they were written */
 } tu_http_config;
 
 /* Fills the defaults: listen 127.0.0.1:8080, web "web" if it exists, 1 MiB bodies, depth 32, timeout 10 s,
- * sessions 12 h. */
+ * sessions 12 h, applied change-feed rows kept 1 h. */
 void tu_http_config_defaults(tu_http_config *c);
 /* Overrides fields from TECHUP_DB, TECHUP_LISTEN, TECHUP_WEB, TECHUP_THREADS, TECHUP_TRUST_PROXY, TECHUP_POLICIES, TECHUP_GREEN,
- * TECHUP_MAX_BODY, TECHUP_REQUEST_TIMEOUT, TECHUP_SESSION_HOURS, TECHUP_NODE, TECHUP_FOLLOW_MS. Returns TU_EINVAL naming a bad variable. */
+ * TECHUP_MAX_BODY, TECHUP_REQUEST_TIMEOUT, TECHUP_SESSION_HOURS, TECHUP_NODE, TECHUP_FOLLOW_MS, TECHUP_FEED_KEEP_S. Returns TU_EINVAL naming a bad variable. */
 int tu_http_config_from_env(tu_http_config *c, tu_err *err);
 
 /* Opens the database once (migrating it), binds and starts serving. *out is NULL on error. */

@@ -5,7 +5,7 @@
  * the rows after its cursor, applies the changed records to its match index and turns the policy deltas into
  * inbox items, then records its cursor (change_cursor_set). The ids travel as an opaque blob (a portable Roaring
  * bitmap, encoded above the store, which links no bitmap library). Workload: one row per import batch (140 rows for
- * a 7M-row import) or per API write; followers read a few rows a second.
+ * a 7M-row import) or per API write; followers read a few rows a second and prune, hourly, what all have applied.
  *
  * All functions return TU_OK or a negative TU_E* code with details in err.
  */
@@ -39,5 +39,10 @@ int tu_store_change_last(tu_store *s, int64_t *seq, tu_err *err);
 int tu_store_change_cursor_get(tu_store *s, const char *name, int64_t *seq, tu_err *err);
 /* Records it (insert or update). Requires a transaction. */
 int tu_store_change_cursor_set(tu_store *s, const char *name, int64_t seq, tu_err *err);
+/* Deletes the rows every recorded follower has applied (seq <= the smallest cursor) that are older than
+ * min_age_s seconds; the newest row always stays, so seqs never go back. The age is the grace for a node that
+ * has built its index but not yet recorded a cursor. With no cursor recorded nothing is deleted. *deleted (may
+ * be NULL) receives how many rows went. */
+int tu_store_change_prune(tu_store *s, int64_t min_age_s, int64_t *deleted, tu_err *err);
 
 #endif

@@ -138,3 +138,9 @@ int tu_store_change_cursor_set(tu_store *s, const char *name, int64_t seq, tu_er
     int rc = need_tx(s, err);
     return rc ? rc : OPS(s)->cursor_set(s->impl, name, seq, err);
 }
+
+int tu_store_change_prune(tu_store *s, int64_t min_age_s, int64_t *deleted, tu_err *err) {
+    int64_t ignored;
+    if (min_age_s < 0) return tu_err_set(err, TU_EINVAL, "a negative age");
+    return OPS(s)->change_prune(s->impl, min_age_s, deleted ? deleted : &ignored, err);
+}

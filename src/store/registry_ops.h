@@ -34,6 +34,7 @@ struct tu_registry_ops {
     int (*change_last)(void *impl, int64_t *seq, tu_err *err);
     int (*cursor_get)(void *impl, const char *name, int64_t *seq, tu_err *err);
     int (*cursor_set)(void *impl, const char *name, int64_t seq, tu_err *err);
+    int (*change_prune)(void *impl, int64_t min_age_s, int64_t *deleted, tu_err *err);
 };
 
 #endif

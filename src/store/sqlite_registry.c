@@ -74,17 +74,21 @@ static const char SQL_CHANGE_SCAN[] =
     "SELECT seq, origin, n, ids FROM enterprise_change WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 static const char SQL_CHANGE_LAST[] = "SELECT coalesce(max(seq), 0) FROM enterprise_change";
 static const char SQL_CURSOR_GET[] = "SELECT seq FROM change_cursor WHERE name = ?1";
+static const char SQL_CHANGE_PRUNE[] =
+    "DELETE FROM enterprise_change WHERE seq <= (SELECT min(seq) FROM change_cursor) "
+    "AND seq < (SELECT max(seq) FROM enterprise_change) AND created_at <= ?1";
 static const char SQL_CURSOR_SET[] =
     "INSERT INTO change_cursor (name, seq, updated_at) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at";
 
 /* "2026-11-27T18:05:08Z" */
-static void now_iso(char buf[32]) {
-    time_t t = time(NULL);
+static void iso_at(time_t t, char buf[32]) {
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+static void now_iso(char buf[32]) { iso_at(time(NULL), buf); }
 
 /* Steps a statement expected to end without rows (or with one row to ignore). */
 static int step_done(void *impl, sqlite3_stmt *st, const char *what, tu_err *err) {
@@ -483,6 +487,17 @@ static int sr_change_last(void *impl, int64_t *seq, tu_err *err) {
     return st ? step_int(impl, st, seq, "read the change feed", err) : err ? err->code : TU_ESTORE;
 }
 
+static int sr_change_prune(void *impl, int64_t min_age_s, int64_t *deleted, tu_err *err) {
+    sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CHANGE_PRUNE, err);
+    if (!st) return err ? err->code : TU_ESTORE;
+    char cutoff[32]; /* created_at is ISO 8601 UTC text: it compares as text */
+    iso_at(time(NULL) - (time_t)min_age_s, cutoff);
+    sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_TRANSIENT);
+    int rc = step_done(impl, st, "prune the change feed", err);
+    if (!rc) *deleted = sqlite3_changes(sqlite3_db_handle(st));
+    return rc;
+}
+
 static int sr_cursor_get(void *impl, const char *name, int64_t *seq, tu_err *err) {
     sqlite3_stmt *st = tu__sq_stmt(impl, SQL_CURSOR_GET, err);
     if (!st) return err ? err->code : TU_ESTORE;
@@ -525,4 +540,5 @@ const struct tu_registry_ops tu__sqlite_registry_ops = {
     .change_last = sr_change_last,
     .cursor_get = sr_cursor_get,
     .cursor_set = sr_cursor_set,
+    .change_prune = sr_change_prune,
 };

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/codes.h"
+#include "store/change.h"
 #include "harness.h"
 
 static th_server srv;
@@ -155,11 +156,53 @@ static void test_restart_delivers_nothing_twice(void **state) {
     assert_int_equal(qualified_items(0, ent_a), 1);
 }
 
+typedef struct feed_rows {
+    int n;
+    int64_t seq; /* the last one seen */
+} feed_rows;
+
+static int count_row(void *ctx, const tu_change *c) {
+    feed_rows *r = ctx;
+    r->n++, r->seq = c->seq;
+    return 0;
+}
+
+/* With TECHUP_FEED_KEEP_S=0 the follower prunes what it applied: after a fourth import only the newest feed row
+ * is left (this node's is the only cursor). */
+static void test_applied_feed_rows_are_pruned(void **state) {
+    (void)state;
+    static const char *const prune_env[] = {"TECHUP_FOLLOW_MS=100", "TECHUP_FEED_KEEP_S=0", NULL};
+    assert_int_equal(th_stop(&srv, SIGTERM), 0);
+    tu_store *st = NULL;
+    assert_int_equal(tu_store_open(srv.db, 0, &st, NULL), TU_OK);
+    feed_rows before = {0};
+    assert_int_equal(tu_store_change_scan(st, 0, 1000, count_row, &before, NULL), TU_OK);
+    assert_true(before.n >= 3); /* one row per import so far, none pruned with the default hour of grace */
+    assert_int_equal(th_start(&srv, NULL, prune_env), 0);
+    assert_int_equal(import_ab("fourth.csv", "above_scale", "above_scale;high_tech"), 0);
+    struct timespec t0, now, pause = {0, 50 * 1000000L};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    feed_rows left;
+    int64_t last = 0;
+    do {
+        nanosleep(&pause, NULL);
+        left = (feed_rows){0};
+        assert_int_equal(tu_store_change_scan(st, 0, 1000, count_row, &left, NULL), TU_OK);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (left.n != 1 && now.tv_sec - t0.tv_sec < 10);
+    assert_int_equal(left.n, 1);
+    assert_int_equal(tu_store_change_last(st, &last, NULL), TU_OK);
+    assert_int_equal(left.seq, last);
+    assert_true(last > before.seq);
+    tu_store_close(st);
+}
+
 int main(int argc, char **argv) {
     data_dir = argc > 1 ? argv[1] : "tests/app/data";
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_in_another_process_reaches_the_inbox),
         cmocka_unit_test(test_restart_delivers_nothing_twice),
+        cmocka_unit_test(test_applied_feed_rows_are_pruned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

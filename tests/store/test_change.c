@@ -100,6 +100,43 @@ static void test_cursors_per_name_and_durable(void **state) {
     tu_store_close(s);
 }
 
+/* Pruning keeps every row some follower still needs, the newest row (seqs never go back) and rows younger than
+ * the grace; with no follower recorded it keeps everything. */
+static void test_prune(void **state) {
+    (void)state;
+    tu_store *s = open_db();
+    tu_err err = {0};
+    int64_t a = add(s, 1, "a", 1, 1), b = add(s, 1, "b", 1, 1), c = add(s, 1, "c", 1, 1), d = add(s, 1, "d", 1, 1);
+    int64_t n = -1;
+    assert_int_equal(tu_store_change_prune(s, 0, &n, &err), TU_OK); /* no cursor yet */
+    assert_int_equal(n, 0);
+    assert_int_equal(tu_store_begin(s, &err), TU_OK);
+    assert_int_equal(tu_store_change_cursor_set(s, "node:a", c, &err), TU_OK);
+    assert_int_equal(tu_store_change_cursor_set(s, "node:b", b, &err), TU_OK);
+    assert_int_equal(tu_store_commit(s, &err), TU_OK);
+    assert_int_equal(tu_store_change_prune(s, 3600, &n, &err), TU_OK); /* all rows are younger than an hour */
+    assert_int_equal(n, 0);
+    assert_int_equal(tu_store_change_prune(s, 0, &n, &err), TU_OK); /* node:b still needs c and d */
+    assert_int_equal(n, 2);
+    seen left = {0};
+    assert_int_equal(tu_store_change_scan(s, 0, 100, collect, &left, &err), TU_OK);
+    assert_int_equal(left.count, 2);
+    assert_int_equal(left.seq[0], c), assert_int_equal(left.seq[1], d);
+    assert_int_equal(tu_store_begin(s, &err), TU_OK);
+    assert_int_equal(tu_store_change_cursor_set(s, "node:a", d, &err), TU_OK);
+    assert_int_equal(tu_store_change_cursor_set(s, "node:b", d, &err), TU_OK);
+    assert_int_equal(tu_store_commit(s, &err), TU_OK);
+    assert_int_equal(tu_store_change_prune(s, 0, NULL, &err), TU_OK);
+    seen last = {0};
+    assert_int_equal(tu_store_change_scan(s, 0, 100, collect, &last, &err), TU_OK);
+    assert_int_equal(last.count, 1); /* the newest row stays */
+    assert_int_equal(last.seq[0], d);
+    int64_t e = add(s, 1, "e", 1, 1);
+    assert_true(e > d && d > a);
+    assert_int_equal(tu_store_change_prune(s, -1, NULL, &err), TU_EINVAL);
+    tu_store_close(s);
+}
+
 static void test_bad_arguments(void **state) {
     (void)state;
     tu_store *s = open_db();
@@ -118,6 +155,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rows_in_order_after_seq, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_cursors_per_name_and_durable, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_prune, tmpdir_setup, tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, tmpdir_setup, tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
