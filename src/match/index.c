@@ -173,6 +173,16 @@ static void by_uscc_put(tu_index *ix, uint32_t id) {
     ix->by_uscc[i] = slot_tag(h) | (id + 1);
 }
 
+/* by_uscc_put for ids [from, to): each probe is a cache miss, so the slots of 32 ids are prefetched first. */
+static void by_uscc_put_range(tu_index *ix, size_t from, size_t to) {
+    for (size_t b = from; b < to; b += 32) {
+        size_t e = to - b < 32 ? to : b + 32;
+        for (size_t id = b; id < e; id++)
+            __builtin_prefetch(&ix->by_uscc[uscc_hash(ix->uscc_lo[id], ix->uscc_hi[id]) & ix->by_uscc_mask], 1);
+        for (size_t id = b; id < e; id++) by_uscc_put(ix, (uint32_t)id);
+    }
+}
+
 /* Takes id's USCC key out if it points at id (backward-shift deletion keeps every probe chain whole). */
 static void by_uscc_del(tu_index *ix, uint32_t id) {
     uint64_t lo = ix->uscc_lo[id];
@@ -191,6 +201,12 @@ static void by_uscc_del(tu_index *ix, uint32_t id) {
     ix->by_uscc_used--;
 }
 
+/* Asks for transparent huge pages on a big column: 7M-row columns otherwise cost ~100k page faults. */
+static void advise_huge(void *p, size_t bytes) {
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, z = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (bytes >= (2u << 20) && z > a) madvise((void *)a, z - a, MADV_HUGEPAGE);
+}
+
 /* Makes the table big enough for `need` keys at most 7/8 full, re-entering ids 0..n-1. Returns 0 or TU_ENOMEM
  * (the old table stays). */
 static int by_uscc_reserve(tu_index *ix, size_t need, size_t n) {
@@ -200,21 +216,18 @@ static int by_uscc_reserve(tu_index *ix, size_t need, size_t n) {
     while (need > want / 8 * 7) want *= 2;
     uint32_t *t = tu_calloc(want, sizeof *t);
     if (!t) return TU_ENOMEM;
+    advise_huge(t, want * sizeof *t); /* every insert and lookup is a random probe: no page walk on top */
     tu_free(ix->by_uscc);
     ix->by_uscc = t, ix->by_uscc_mask = want - 1, ix->by_uscc_used = 0;
-    for (size_t id = 0; id < n; id++) by_uscc_put(ix, (uint32_t)id);
+    by_uscc_put_range(ix, 0, n);
     return TU_OK;
 }
 
 /* ---- buckets ---- */
-uint8_t tu__bucket_of(const int64_t *bounds, int64_t v) {
-    int lo = 0, hi = TU__QBUCKETS - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (bounds[mid] <= v) lo = mid;
-        else hi = mid - 1;
-    }
-    return (uint8_t)lo;
+uint8_t tu__bucket_of(const int64_t *bounds, int64_t v) { /* branch-free: 8 steps, no mispredicted jumps */
+    int q = 0;
+    for (int half = TU__QBUCKETS / 2; half; half /= 2) q += (bounds[q + half] <= v) * half;
+    return (uint8_t)q;
 }
 
 static int cmp_i64(const void *a, const void *b) {
@@ -328,11 +341,6 @@ static int choose_bounds(int64_t *bounds, const tu_ent *ents, size_t n, int slot
     XX(qcode[4]) XX(city) XX(division) XX(district2) XX(ind_tail) XX(size) XX(tags) XX(present) XX(uscc_lo)   \
     XX(uscc_hi)
 
-/* Asks for transparent huge pages on a big column: 7M-row columns otherwise cost ~100k page faults. */
-static void advise_huge(void *p, size_t bytes) {
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, z = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (bytes >= (2u << 20) && z > a) madvise((void *)a, z - a, MADV_HUGEPAGE);
-}
 
 /* Columns move to fresh memory when they grow (not realloc: mremap would keep the old small pages), so a
  * loaded index's columns sit in huge pages: row checks at random ids then cost a cache miss, not also a page
@@ -490,6 +498,32 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
     return TU_OK;
 }
 
+int tu_index_reserve(tu_index *ix, size_t n, tu_err *err) {
+    if (n >= MAX_IDS) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index (at most %u)", MAX_IDS - 1);
+    pthread_rwlock_wrlock(&ix->lock);
+    int rc = n > ix->cap ? grow(ix, n) : TU_OK;
+    if (!rc) rc = by_uscc_reserve(ix, n, ix->n);
+    pthread_rwlock_unlock(&ix->lock);
+    return rc ? tu_err_set(err, rc, "out of memory") : TU_OK;
+}
+
+void tu_index_bulk_begin(tu_index *ix) {
+    pthread_rwlock_wrlock(&ix->lock);
+    if (!ix->uscc_deferred) ix->uscc_deferred = 1, ix->uscc_defer_from = ix->n;
+    pthread_rwlock_unlock(&ix->lock);
+}
+
+int tu_index_bulk_end(tu_index *ix, tu_err *err) {
+    pthread_rwlock_wrlock(&ix->lock);
+    int rc = TU_OK;
+    if (ix->uscc_deferred && !(rc = by_uscc_reserve(ix, ix->n, ix->uscc_defer_from))) {
+        by_uscc_put_range(ix, ix->uscc_defer_from, ix->n);
+        ix->uscc_deferred = 0;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    return rc ? tu_err_set(err, rc, "out of memory") : TU_OK;
+}
+
 int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
     int rc = check_ent(e, err);
     if (rc) return rc;
@@ -513,7 +547,7 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
             ix->n++;
         }
         set_columns(ix, id, e);
-        if (moved) by_uscc_put(ix, id);
+        if (moved && !(ix->uscc_deferred && id >= ix->uscc_defer_from)) by_uscc_put(ix, id);
         set_bitmaps(ix, id, e, 1);
         set_bucket_bitmaps(ix, id, e, 1);
     }

@@ -55,6 +55,7 @@ static int add_row(loader *l) {
     if (!l->ix) {
         int rc = tu_index_build(l->first, l->nfirst, &l->ix, l->err);
         if (rc) return rc;
+        tu_index_bulk_begin(l->ix);
     }
     return tu_index_update(l->ix, (uint32_t)tu_index_count(l->ix), &l->row, l->err);
 }
@@ -89,6 +90,7 @@ int tu_index_load_csv(const char *path, tu_index **out, tu_err *err) {
     if (!l.rc && csv_fini(&p, on_field, on_row, &l) != 0) l.rc = tu_err_set(err, TU_EPARSE, "unterminated quote");
     if (!l.rc && ferror(f)) l.rc = tu_err_set(err, TU_EIO, "cannot read %s", path);
     if (!l.rc && !l.ix) l.rc = tu_index_build(l.first, l.nfirst, &l.ix, err);
+    if (!l.rc) l.rc = tu_index_bulk_end(l.ix, err);
     csv_free(&p);
     fclose(f);
     tu_free(buf), tu_free(l.first);
@@ -105,7 +107,7 @@ int tu_index_load_csv(const char *path, tu_index **out, tu_err *err) {
 typedef struct scan {
     tu_index *ix;
     tu_ent *first;
-    size_t nfirst;
+    size_t nfirst, total; /* total: the store's largest id, reserved once the index exists */
     tu_err *err;
 } scan;
 
@@ -118,7 +120,9 @@ static int scan_add(scan *sc, const tu_ent *e) {
     }
     if (!sc->ix) {
         int rc = tu_index_build(sc->first, sc->nfirst, &sc->ix, sc->err);
+        if (!rc && sc->total > sc->nfirst) rc = tu_index_reserve(sc->ix, sc->total, sc->err);
         if (rc) return rc;
+        tu_index_bulk_begin(sc->ix);
     }
     return tu_index_update(sc->ix, (uint32_t)tu_index_count(sc->ix), e, sc->err);
 }
@@ -139,9 +143,14 @@ static int on_ent(void *ctx, int64_t id, const tu_ent *e, int64_t source_id) {
 int tu_index_load_store(tu_store *s, tu_index **out, tu_err *err) {
     *out = NULL;
     scan sc = {.err = err};
+    int64_t max_id = 0;
+    int rc = tu_store_ent_max_id(s, &max_id, err);
+    if (rc) return rc;
+    sc.total = max_id > 0 ? (size_t)max_id : 0;
     if (!(sc.first = tu_malloc(FIRST * sizeof *sc.first))) return tu_err_set(err, TU_ENOMEM, "out of memory");
-    int rc = tu_store_ent_scan(s, on_ent, &sc, err);
+    rc = tu_store_ent_scan(s, on_ent, &sc, err);
     if (!rc && !sc.ix) rc = tu_index_build(sc.first, sc.nfirst, &sc.ix, err);
+    if (!rc) rc = tu_index_bulk_end(sc.ix, err);
     tu_free(sc.first);
     if (rc) {
         tu_index_close(sc.ix);

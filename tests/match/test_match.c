@@ -336,6 +336,25 @@ static void test_uscc_lookup(void **state) {
     free(ents);
 }
 
+/* A bulk load (the CSV and store loaders): reserved room, appends entered in the USCC table at the end. */
+static void test_bulk_uscc(void **state) {
+    fixture *f = *state;
+    tu_index *ix;
+    tu_err err = {0};
+    assert_int_equal(tu_index_build(f->ents, 10, &ix, &err), TU_OK);
+    assert_int_equal(tu_index_reserve(ix, N, &err), TU_OK);
+    assert_int_equal(tu_index_reserve(ix, (size_t)1 << 30, &err), TU_ETOOBIG);
+    tu_index_bulk_begin(ix);
+    for (uint32_t i = 10; i < N; i++) assert_int_equal(tu_index_update(ix, i, &f->ents[i], &err), TU_OK);
+    assert_int_equal(tu_index_update(ix, 4, &f->ents[4], &err), TU_OK); /* an existing row rewritten meanwhile */
+    assert_int_equal(tu_index_find_uscc(ix, f->ents[N - 1].uscc), -1); /* not entered yet */
+    assert_int_equal(tu_index_bulk_end(ix, &err), TU_OK);
+    check_all_found(ix, f->ents, N);
+    assert_int_equal(tu_index_update(ix, N, &f->ents[0], &err), TU_OK); /* normal appends again: the USCC moves */
+    assert_int_equal(tu_index_find_uscc(ix, f->ents[0].uscc), N);
+    tu_index_close(ix);
+}
+
 static void test_errors(void **state) {
     (void)state;
     tu_plan *p;
@@ -366,6 +385,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_uscc_lookup, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_uscc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),
