@@ -22,10 +22,9 @@ static void fill_range(uint64_t *dst, size_t nw, uint64_t a, uint64_t b) { /* [a
     for (; a < b; a++) dst[a >> 6] |= 1ull << (a & 63);
 }
 
-/* One 65536-id chunk (1024 words, fewer at the end) as a container: a bitset when dense, else an array. */
-static void *make_container(const uint64_t *w, size_t nwc, uint8_t *type) {
-    uint64_t card = tu__bits_count(w, nwc);
-    if (card == 0) return NULL;
+/* One 65536-id chunk (1024 words, fewer at the end) holding card > 0 ids as a container: a bitset when dense,
+ * else an array. NULL on exhaustion. */
+static void *make_container(const uint64_t *w, size_t nwc, uint64_t card, uint8_t *type) {
     if (card > 4096) {
         bitset_container_t *bc = bitset_container_create();
         if (!bc) return NULL;
@@ -56,9 +55,11 @@ static void *make_container(const uint64_t *w, size_t nwc, uint8_t *type) {
 }
 
 int tu__rb_append_chunk(roaring_bitmap_t *r, const uint64_t *w, size_t nwc, uint16_t key) {
+    uint64_t card = tu__bits_count(w, nwc);
+    if (card == 0) return 0;
     uint8_t type = 0;
-    void *c = make_container(w, nwc, &type);
-    if (!c) return tu__bits_count(w, nwc) == 0 ? 0 : -1;
+    void *c = make_container(w, nwc, card, &type);
+    if (!c) return -1;
     ra_append(&r->high_low_container, key, c, type);
     return 0;
 }

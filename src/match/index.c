@@ -465,13 +465,18 @@ static void set_columns(tu_index *ix, uint32_t id, const tu_ent *e) {
     uscc_pack(e->uscc, &ix->uscc_lo[id], &ix->uscc_hi[id]);
 }
 
+static int too_many(tu_err *err) {
+    return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index (at most %u)", MAX_IDS - 1);
+}
+
 int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
     *out = NULL;
-    if (n >= MAX_IDS) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index (at most %u)", MAX_IDS - 1);
+    if (n >= MAX_IDS) return too_many(err);
     tu_index *ix = tu_calloc(1, sizeof *ix);
     if (!ix) return tu_err_set(err, TU_ENOMEM, "out of memory");
     pthread_rwlock_init(&ix->lock, NULL);
     pthread_mutex_init(&ix->scratch_lock, NULL);
+    ix->uscc_defer_from = SIZE_MAX;
     int rc = grow(ix, n > 1024 ? n : 1024);
     if (!rc) rc = alloc_bitmaps(ix);
     for (int k = 0; k < TU__NUM_COUNT && !rc; k++) rc = choose_bounds(ix->bounds[k], ents, n, k);
@@ -499,7 +504,7 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
 }
 
 int tu_index_reserve(tu_index *ix, size_t n, tu_err *err) {
-    if (n >= MAX_IDS) return tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index (at most %u)", MAX_IDS - 1);
+    if (n >= MAX_IDS) return too_many(err);
     pthread_rwlock_wrlock(&ix->lock);
     int rc = n > ix->cap ? grow(ix, n) : TU_OK;
     if (!rc) rc = by_uscc_reserve(ix, n, ix->n);
@@ -509,16 +514,16 @@ int tu_index_reserve(tu_index *ix, size_t n, tu_err *err) {
 
 void tu_index_bulk_begin(tu_index *ix) {
     pthread_rwlock_wrlock(&ix->lock);
-    if (!ix->uscc_deferred) ix->uscc_deferred = 1, ix->uscc_defer_from = ix->n;
+    if (ix->uscc_defer_from == SIZE_MAX) ix->uscc_defer_from = ix->n;
     pthread_rwlock_unlock(&ix->lock);
 }
 
 int tu_index_bulk_end(tu_index *ix, tu_err *err) {
     pthread_rwlock_wrlock(&ix->lock);
     int rc = TU_OK;
-    if (ix->uscc_deferred && !(rc = by_uscc_reserve(ix, ix->n, ix->uscc_defer_from))) {
+    if (ix->uscc_defer_from != SIZE_MAX && !(rc = by_uscc_reserve(ix, ix->n, ix->uscc_defer_from))) {
         by_uscc_put_range(ix, ix->uscc_defer_from, ix->n);
-        ix->uscc_deferred = 0;
+        ix->uscc_defer_from = SIZE_MAX;
     }
     pthread_rwlock_unlock(&ix->lock);
     return rc ? tu_err_set(err, rc, "out of memory") : TU_OK;
@@ -529,7 +534,7 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
     if (rc) return rc;
     pthread_rwlock_wrlock(&ix->lock);
     if (id > ix->n) rc = tu_err_set(err, TU_EINVAL, "id %u is beyond the end of the index (%zu)", id, ix->n);
-    else if (id + 1 >= MAX_IDS) rc = tu_err_set(err, TU_ETOOBIG, "too many enterprises for one index");
+    else if (id + 1 >= MAX_IDS) rc = too_many(err);
     else if (id == ix->cap && (rc = grow(ix, ix->cap * 2))) tu_err_set(err, rc, "out of memory");
     else if ((rc = by_uscc_reserve(ix, ix->by_uscc_used + 1, ix->n))) tu_err_set(err, rc, "out of memory");
     if (!rc) {
@@ -547,7 +552,7 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
             ix->n++;
         }
         set_columns(ix, id, e);
-        if (moved && !(ix->uscc_deferred && id >= ix->uscc_defer_from)) by_uscc_put(ix, id);
+        if (moved && id < ix->uscc_defer_from) by_uscc_put(ix, id);
         set_bitmaps(ix, id, e, 1);
         set_bucket_bitmaps(ix, id, e, 1);
     }

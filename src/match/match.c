@@ -70,16 +70,21 @@ static void or_chunk(const run *r, uint64_t *dst, const roaring_bitmap_t *b) {
  * buffer is left as is. */
 enum { W_T = 1, W_F = 2, W_TF = 3 };
 
+/* m = this chunk's rows whose attr is missing. */
+static void missing_chunk(const run *r, int attr, uint64_t *m) {
+    memset(m, 0, r->cw * 8);
+    or_chunk(r, m, r->ix->missing[attr]);
+}
+
 /* Given pred in t: T = pred & ~missing, F = universe & ~pred & ~missing (each when wanted). need_m = 0 says no
- * missing row can be in t, so the missing set is read only for F. */
-static void split_present(run *r, int attr, int want, int need_m, uint64_t *t, uint64_t *f) {
+ * missing row can be in t, so the missing set is read only for F; m is that set when the caller has it (or NULL). */
+static void split_present(run *r, int attr, int want, int need_m, const uint64_t *m, uint64_t *t, uint64_t *f) {
     if (!(want & W_F) && !need_m) {
         if (r->w0 + r->cw == r->nw && r->n % 64) t[r->cw - 1] &= (1ull << (r->n % 64)) - 1;
         return;
     }
-    uint64_t m[CHUNK];
-    memset(m, 0, r->cw * 8);
-    or_chunk(r, m, r->ix->missing[attr]);
+    uint64_t own[CHUNK];
+    if (!m) missing_chunk(r, attr, own), m = own;
     uint64_t u[CHUNK];
     fill_universe(r, u);
     for (size_t i = 0; i < r->cw; i++) {
@@ -124,8 +129,7 @@ static void leaf_codes(run *r, const tu__node *n, int want, uint64_t *t, uint64_
         if ((n->vals[v >> 6] >> (v & 63) & 1u) != (unsigned)comp) or_chunk(r, t, r->ix->code[n->k][v]);
     if (comp) { /* t holds the other values: the list is what is present and not among them */
         uint64_t m[CHUNK], u[CHUNK];
-        memset(m, 0, r->cw * 8);
-        or_chunk(r, m, r->ix->missing[n->attr]);
+        missing_chunk(r, n->attr, m);
         fill_universe(r, u);
         for (size_t i = 0; i < r->cw; i++) {
             uint64_t other = t[i];
@@ -134,7 +138,7 @@ static void leaf_codes(run *r, const tu__node *n, int want, uint64_t *t, uint64_
         }
         return;
     }
-    split_present(r, n->attr, want, 0, t, f); /* a code bitmap holds present values only */
+    split_present(r, n->attr, want, 0, NULL, t, f); /* a code bitmap holds present values only */
 }
 
 static void leaf_tag(run *r, const tu__node *n, int want, uint64_t *t, uint64_t *f) {
@@ -301,14 +305,14 @@ static int leaf_range(run *r, const tu__node *n, int want, uint64_t *t, uint64_t
         if (edges && lazy && edge_true)
             for (size_t i = 0; i < r->cw; i++) t[i] |= edge[i];
     }
+    uint64_t m[CHUNK];
+    const uint64_t *mp = NULL;
     if (lazy && !edges) memset(lazy, 0, r->cw * 8);
     if (lazy && edges && need_m) { /* no missing value among the rows left to check */
-        uint64_t m[CHUNK];
-        memset(m, 0, r->cw * 8);
-        or_chunk(r, m, r->ix->missing[n->attr]);
+        missing_chunk(r, n->attr, m), mp = m;
         for (size_t i = 0; i < r->cw; i++) lazy[i] &= ~m[i];
     }
-    split_present(r, n->attr, want, need_m, t, f);
+    split_present(r, n->attr, want, need_m, mp, t, f);
     return lazy && edges;
 }
 
@@ -326,6 +330,11 @@ static void leaf_resid(run *r, const tu__node *n, const uint64_t *care, uint64_t
             if (v == TU_TRI_TRUE) t[w] |= 1ull << (id & 63);
             else if (v == TU_TRI_FALSE) f[w] |= 1ull << (id & 63);
         }
+}
+
+/* Word w of the rows a junction has not decided yet: and: not FALSE (T only: still TRUE-able); or: not TRUE. */
+static inline uint64_t undecided(int is_and, int has_f, const uint64_t *t, const uint64_t *f, size_t w) {
+    return is_and ? (has_f ? ~f[w] : t[w]) : ~t[w];
 }
 
 static int any_bit(const uint64_t *w, size_t n) {
@@ -358,9 +367,8 @@ static void eval_junction(run *r, const tu__node *n, int want, const uint64_t *c
             const tu__node *kid = n->kids[i];
             if (tu__has_resid(kid) != pass) continue;
             if (is_and && !has_f && !any_bit(t, r->cw)) goto out; /* nothing left to be TRUE here */
-            if (pass) /* rows still undecided: and: not FALSE (T-only: still TRUE-able); or: not TRUE */
-                for (size_t w = 0; w < r->cw; w++)
-                    kc[w] = care[w] & (is_and ? (has_f ? ~f[w] : t[w]) : ~t[w]);
+            if (pass)
+                for (size_t w = 0; w < r->cw; w++) kc[w] = care[w] & undecided(is_and, has_f, t, f, w);
             if (kid->type == TU__N_RANGE && nlazy < MAXLAZY) {
                 if (!(lz[nlazy] = buf_new(r))) goto out;
                 if (leaf_range(r, kid, kw, kt, kf, lz[nlazy], is_and)) lk[nlazy++] = kid;
@@ -379,8 +387,7 @@ static void eval_junction(run *r, const tu__node *n, int want, const uint64_t *c
         }
         for (int j = 0; j < nlazy; j++) { /* the boundary rows still undecided: their exact values */
             uint64_t any = 0;
-            for (size_t w = 0; w < r->cw; w++)
-                any |= kc[w] = lz[j][w] & (is_and ? (has_f ? ~f[w] : t[w]) : ~t[w]);
+            for (size_t w = 0; w < r->cw; w++) any |= kc[w] = lz[j][w] & undecided(is_and, has_f, t, f, w);
             if (!any) continue;
             memset(kt, 0, r->cw * 8);
             check_edges(r, lk[j], tu__num_slot(lk[j]->attr), kt, kc);

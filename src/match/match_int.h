@@ -69,8 +69,7 @@ struct tu_index {
      * 0 = empty. Kept at most 7/8 full: 4.8 bytes per enterprise at 7M. */
     uint32_t *by_uscc;
     size_t by_uscc_mask, by_uscc_used;
-    int uscc_deferred;       /* a bulk load (tu_index_bulk_begin): ids from uscc_defer_from are entered at its end */
-    size_t uscc_defer_from;
+    size_t uscc_defer_from; /* a bulk load (tu_index_bulk_begin): ids from here enter at its end; SIZE_MAX: none */
     /* bitmaps */
     roaring_bitmap_t **code[TU__CODE_COUNT]; /* [slot][value] */
     roaring_bitmap_t *tag[TU_TAG_COUNT];
