@@ -104,19 +104,24 @@ static void or_container_part(uint64_t *dst, size_t nw, uint64_t w0, uint64_t ba
     }
 }
 
-void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0) {
+const void *tu__rb_container(const roaring_bitmap_t *r, uint16_t key, uint8_t *type) {
     const roaring_array_t *ra = &r->high_low_container;
-    uint16_t key = (uint16_t)(w0 / 1024);
     int32_t lo = 0, hi = ra->size - 1;
     while (lo <= hi) { /* binary search for the container of this key */
         int32_t mid = (lo + hi) / 2;
         if (ra->keys[mid] < key) lo = mid + 1;
         else if (ra->keys[mid] > key) hi = mid - 1;
         else {
-            uint8_t type = ra->typecodes[mid];
-            const void *c = container_unwrap_shared(ra->containers[mid], &type);
-            or_container_part(dst, nw, w0, (uint64_t)key << 16, c, type);
-            return;
+            *type = ra->typecodes[mid];
+            return container_unwrap_shared(ra->containers[mid], type);
         }
     }
+    return NULL;
+}
+
+void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0) {
+    uint16_t key = (uint16_t)(w0 / 1024);
+    uint8_t type;
+    const void *c = tu__rb_container(r, key, &type);
+    if (c) or_container_part(dst, nw, w0, (uint64_t)key << 16, c, type);
 }

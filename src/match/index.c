@@ -1,8 +1,8 @@
 /* index.c — the enterprise index: columns, bucket codes and bitmaps; build, update, row access.
  *
- * Byte budget per enterprise in columns (must stay <= 64): revenue, employees, rd_ratio, energy 4 x 8, founded
- * 4, five bucket codes 5, city 1, division 1, district 1, industry tail 2, size 1, tags 2, presence 2, USCC 12
- * = 63. Everything else is in roaring bitmaps (one per code value, per tag, per attribute for "missing", and per
+ * Byte budget per enterprise in columns (must stay <= 64): revenue, rd_ratio, energy 3 x 8, employees 4, founded
+ * 4, five bucket codes 5, city 1, division 1, district 1, industry tail 1, size 1, tags 2, presence 2, USCC 12,
+ * the USCC hash table ~4.8, the division x revenue pair 1 (pair.c) = 63.8. Everything else is in roaring bitmaps (one per code value, per tag, per attribute for "missing", and per
  * bucket of each number/date so that a narrow range reads its few buckets' ids instead of the whole column).
  * Workload: one build at start (7M records in a few seconds), then single-record updates.
  */
@@ -416,10 +416,10 @@ static int check_ent(const tu_ent *e, tu_err *err) {
     return TU_OK;
 }
 
-static uint16_t ind_tail(const tu_ent *e) {
+static uint8_t ind_tail(const tu_ent *e) {
     size_t len = strnlen(e->industry, sizeof e->industry);
-    if (len == 4) return (uint16_t)(10 + e->industry[3] - '0');
-    if (len == 5) return (uint16_t)(100 + (e->industry[3] - '0') * 10 + e->industry[4] - '0');
+    if (len == 4) return (uint8_t)(10 + e->industry[3] - '0');
+    if (len == 5) return (uint8_t)(100 + (e->industry[3] - '0') * 10 + e->industry[4] - '0');
     return 0;
 }
 
@@ -493,7 +493,7 @@ int tu_index_build(const tu_ent *ents, size_t n, tu_index **out, tu_err *err) {
         set_bitmaps(ix, (uint32_t)i, &ents[i], 1);
     }
     ix->n = n;
-    if ((rc = build_bucket_bitmaps(ix)) || (rc = by_uscc_reserve(ix, n, n))) {
+    if ((rc = build_bucket_bitmaps(ix)) || (rc = by_uscc_reserve(ix, n, n)) || (rc = tu__pair_build(ix))) {
         tu_index_close(ix);
         return tu_err_set(err, rc, "out of memory");
     }
@@ -525,6 +525,7 @@ int tu_index_bulk_end(tu_index *ix, tu_err *err) {
         by_uscc_put_range(ix, ix->uscc_defer_from, ix->n);
         ix->uscc_defer_from = SIZE_MAX;
     }
+    tu__pair_trim(ix);
     pthread_rwlock_unlock(&ix->lock);
     return rc ? tu_err_set(err, rc, "out of memory") : TU_OK;
 }
@@ -537,6 +538,10 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
     else if (id + 1 >= MAX_IDS) rc = too_many(err);
     else if (id == ix->cap && (rc = grow(ix, ix->cap * 2))) tu_err_set(err, rc, "out of memory");
     else if ((rc = by_uscc_reserve(ix, ix->by_uscc_used + 1, ix->n))) tu_err_set(err, rc, "out of memory");
+    /* the record's division before and after (-1: none), and room in the pair array it moves into */
+    int vo = id < ix->n && (ix->present[id] >> TU_A_INDUSTRY_DIVISION & 1u) ? ix->division[id] : -1;
+    int vn = TU_ENT_HAS(e, TU_A_INDUSTRY_DIVISION) ? div_index(e->division) : -1;
+    if (!rc && vn >= 0 && vn != vo && (rc = tu__pair_reserve(ix, vn))) tu_err_set(err, rc, "out of memory");
     if (!rc) {
         uint64_t lo;
         uint32_t hi;
@@ -545,6 +550,7 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
         if (id < ix->n) {
             tu_ent old;
             tu__index_row(ix, id, &old);
+            if (vo >= 0 && vo != vn) tu__pair_del(ix, vo, id);
             set_bitmaps(ix, id, &old, 0);
             set_bucket_bitmaps(ix, id, &old, 0);
             if (moved) by_uscc_del(ix, id);
@@ -555,6 +561,9 @@ int tu_index_update(tu_index *ix, uint32_t id, const tu_ent *e, tu_err *err) {
         if (moved && id < ix->uscc_defer_from) by_uscc_put(ix, id);
         set_bitmaps(ix, id, e, 1);
         set_bucket_bitmaps(ix, id, e, 1);
+        if (vn >= 0)
+            tu__pair_put(ix, vn, id, ix->qcode[TU__NUM_REVENUE][id],
+                         vn == vo ? TU__PAIR_STAYED : id + 1 == ix->n ? TU__PAIR_APPENDED : TU__PAIR_MOVED);
     }
     pthread_rwlock_unlock(&ix->lock);
     return rc;
@@ -574,6 +583,7 @@ void tu_index_close(tu_index *ix) {
     for (int k = 0; k < TU__NUM_COUNT; k++)
         for (int q = 0; q < TU__QBUCKETS; q++) roaring_bitmap_free(ix->qbm[k][q]);
     for (size_t i = 0; i < ix->nscratch; i++) tu_free(ix->scratch[i]);
+    tu__pair_free(ix);
     tu_free(ix->by_uscc);
     pthread_mutex_destroy(&ix->scratch_lock);
     pthread_rwlock_destroy(&ix->lock);
@@ -643,7 +653,8 @@ void tu_index_memory(const tu_index *ix, size_t *column_bytes, size_t *bitmap_by
     for (int a = 0; a < TU_A_COUNT; a++) b += roaring_bitmap_size_in_bytes(ix->missing[a]);
     for (int k = 0; k < TU__NUM_COUNT; k++)
         for (int q = 0; q < TU__QBUCKETS; q++) b += roaring_bitmap_size_in_bytes(ix->qbm[k][q]);
-    if (column_bytes) *column_bytes = column_bytes_per_id(ix) * ix->n + (ix->by_uscc_mask + 1) * sizeof *ix->by_uscc;
+    if (column_bytes)
+        *column_bytes = column_bytes_per_id(ix) * ix->n + (ix->by_uscc_mask + 1) * sizeof *ix->by_uscc + tu__pair_bytes(ix);
     if (bitmap_bytes) *bitmap_bytes = b;
 }
 

@@ -23,6 +23,8 @@ uint64_t tu__bits_count(const uint64_t *w, size_t nw);
 /* dst[0..nw) |= the members of r among ids [w0*64, (w0+nw)*64); the range must lie within one container
  * (65,536 ids, 1024 words). */
 void tu__rb_or_chunk(uint64_t *dst, size_t nw, const roaring_bitmap_t *r, size_t w0);
+/* The container of r holding ids key * 65536 .. + 65535 (unwrapped when shared, its type in *type), or NULL. */
+const void *tu__rb_container(const roaring_bitmap_t *r, uint16_t key, uint8_t *type);
 /* Words per chunk of a plan run: 1024 (one container); tests lower it to exercise chunk edges. */
 extern size_t tu__match_chunk;
 extern int tu__match_narrow; /* ranges over at most this many buckets read bucket bitmaps (match.c) */
@@ -49,6 +51,13 @@ uint8_t tu__bucket_of(const int64_t *bounds, int64_t v); /* the bucket of a valu
 struct tu_index;
 int tu__code_of_id(const struct tu_index *ix, int slot, uint32_t id); /* the same from the columns */
 
+/* Division x revenue (pair.c): per division value, the revenue bucket codes of its members, in the order of the
+ * division's bitmap (ascending id). */
+typedef struct tu__pair {
+    uint8_t *q;
+    uint32_t n, cap;
+} tu__pair;
+
 struct tu_index {
     pthread_rwlock_t lock; /* readers: one query; writer: one record (short) */
     size_t n, cap;
@@ -59,7 +68,7 @@ struct tu_index {
     uint8_t *qcode[TU__NUM_COUNT]; /* bucket of the value: bounds[k][q] <= v < bounds[k][q+1] */
     int64_t bounds[TU__NUM_COUNT][TU__QBUCKETS];
     uint8_t *city, *division, *district2; /* city index, division index, district's last two digits */
-    uint16_t *ind_tail;       /* industry digits beyond the division: 0 none, 10+d, 100+dd */
+    uint8_t *ind_tail;        /* industry digits beyond the division: 0 none, 10+d, 100+dd */
     int8_t *size;
     uint16_t *tags, *present;
     uint64_t *uscc_lo; /* USCC characters 1-12, 5 bits each */
@@ -76,6 +85,7 @@ struct tu_index {
     roaring_bitmap_t *missing[TU_A_COUNT];
     roaring_bitmap_t *qbm[TU__NUM_COUNT][TU__QBUCKETS]; /* ids per bucket code (mirrors qcode): narrow ranges */
     uint32_t qcard[TU__NUM_COUNT][TU__QBUCKETS]; /* their cardinalities (the sparse path's cost model) */
+    tu__pair pair[128]; /* [division value] (pair.c) */
     /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
     pthread_mutex_t scratch_lock;
     uint64_t *scratch[32];
@@ -99,6 +109,29 @@ tu__rbuckets tu__range_buckets(const int64_t *bounds, int64_t lo, int64_t hi);
 extern int tu__match_sparse; /* sparse.c: 2 by cost, 1 whenever possible, 0 never */
 extern _Atomic unsigned long tu__match_sparse_runs; /* times the sparse path answered */
 void tu__index_row(const struct tu_index *ix, uint32_t id, tu_ent *e); /* rebuilds the record (name left empty) */
+
+struct tu__node;
+/* ---- the division x revenue composite (pair.c) ---- */
+int tu__pair_build(struct tu_index *ix);          /* from the division bitmaps and the revenue codes; TU_ENOMEM */
+int tu__pair_reserve(struct tu_index *ix, int v); /* room for one more member of division v; TU_ENOMEM */
+void tu__pair_trim(struct tu_index *ix);          /* gives back the slack of a bulk load */
+void tu__pair_del(struct tu_index *ix, int v, uint32_t id); /* before id leaves division v's bitmap */
+/* Records id's revenue code in division v's array: after id entered v's bitmap (room reserved before), as the
+ * index's last id or not, or while it stays there. */
+enum { TU__PAIR_STAYED, TU__PAIR_MOVED, TU__PAIR_APPENDED };
+void tu__pair_put(struct tu_index *ix, int v, uint32_t id, uint8_t code, int how);
+size_t tu__pair_bytes(const struct tu_index *ix);
+void tu__pair_free(struct tu_index *ix);
+/* Whether (codes, range) is the composite's: a division list and a revenue range. */
+int tu__pair_fits(const struct tu__node *codes, const struct tu__node *range);
+/* Estimated cost (ns) of tu__pair_true, and in *hits its estimated answer size (range_bound: the range's rows). */
+double tu__pair_cost(const struct tu_index *ix, const struct tu__node *codes, const struct tu__node *range,
+                     double range_bound, double *hits);
+/* TRUE(codes and range) as a new bitmap; NULL on exhaustion. */
+roaring_bitmap_t *tu__pair_true(const struct tu_index *ix, const struct tu__node *codes, const struct tu__node *range);
+extern int tu__match_pair; /* sparse.c: 2 by cost, 1 whenever it fits, 0 never */
+extern _Atomic unsigned long tu__match_pair_runs; /* times an AND started from the pair */
+extern int tu__match_simd; /* pair.c: widest SIMD the pair's scans use, 2 AVX-512, 1 AVX2, 0 none (tests) */
 
 /* ---- compiled rules (compile.c) ---- */
 typedef enum {

@@ -24,6 +24,8 @@
  * optimistic on mid-size sets); 1: whenever it can (tests); 0: never. */
 int tu__match_sparse = 2;
 _Atomic unsigned long tu__match_sparse_runs; /* how often the sparse path answered (tests check it ran) */
+int tu__match_pair = 2;
+_Atomic unsigned long tu__match_pair_runs; /* how often an AND started from the division x revenue pair */
 
 /* Cost model, in nanoseconds (this machine class, measured with bench/match): a roaring operation per element
  * of its inputs, a row check per candidate (a random read of a column), the dense engine per row of the index. */
@@ -277,6 +279,45 @@ static double leaf_bitmap_cost(const sp *s, const tu__node *n, double c) {
 /* Whether a leaf is cheaper checked row by row over c candidates than built from its bitmaps. */
 static int leaf_by_rows(const sp *s, const tu__node *n, double c) { return c * NS_ROW < leaf_bitmap_cost(s, n, c); }
 
+static double cost(const sp *s, const tu__node *n, double c);
+
+/* The cost of an AND's conditions applied in order over c candidates (c < 0: every row). */
+static double and_cost(const sp *s, const tu__node **order, const uint64_t *bnd, int k, double c) {
+    double total = k ? 0 : NS_NEVER;
+    for (int i = 0; i < k && total < NS_NEVER; i++) {
+        total += cost(s, order[i], c);
+        if (c < 0 || (double)bnd[i] < c) c = (double)bnd[i];
+    }
+    return total;
+}
+
+/* An AND of every row that holds a division list and a revenue range can start from the pair (pair.c): both
+ * at once, then the other conditions in ascending bound. */
+typedef struct pair_pick {
+    int codes, range; /* positions in the AND's order */
+    double cost;
+} pair_pick;
+
+/* Whether to start n (an AND over every row, its conditions in order[0..k) with bounds bnd) from the pair: when
+ * forced (tu__match_pair 1), or when cheaper than `plain`, the cost of starting from order[0]. */
+static int pick_pair(const sp *s, const tu__node **order, const uint64_t *bnd, int k, double plain, pair_pick *pk) {
+    pk->codes = pk->range = -1;
+    if (!tu__match_pair) return 0;
+    for (int i = 0; i < k; i++) {
+        if (order[i]->type == TU__N_CODES && order[i]->k == TU__CODE_DIVISION && pk->codes < 0) pk->codes = i;
+        if (order[i]->type == TU__N_RANGE && pk->range < 0 && order[i]->attr == TU_A_REVENUE) pk->range = i;
+    }
+    if (pk->codes < 0 || pk->range < 0 || !tu__pair_fits(order[pk->codes], order[pk->range])) return 0;
+    double hits;
+    pk->cost = tu__pair_cost(s->ix, order[pk->codes], order[pk->range], (double)bnd[pk->range], &hits);
+    for (int i = 0; i < k && pk->cost < NS_NEVER; i++)
+        if (i != pk->codes && i != pk->range) {
+            pk->cost += cost(s, order[i], hits);
+            if ((double)bnd[i] < hits) hits = (double)bnd[i];
+        }
+    return tu__match_pair == 1 || pk->cost < plain;
+}
+
 /* The estimated cost (ns) of true_set(n) over c candidates (c < 0: every row); NS_NEVER when it cannot start
  * from a bitmap. Mirrors true_set's choices. */
 static double cost(const sp *s, const tu__node *n, double c) {
@@ -288,12 +329,9 @@ static double cost(const sp *s, const tu__node *n, double c) {
         const tu__node *order[64];
         uint64_t bnd[64];
         int k = and_order(s, n, order, bnd);
-        double total = k ? 0 : NS_NEVER;
-        for (int i = 0; i < k && total < NS_NEVER; i++) {
-            total += cost(s, order[i], c);
-            if (c < 0 || (double)bnd[i] < c) c = (double)bnd[i];
-        }
-        return total;
+        double total = and_cost(s, order, bnd, k, c);
+        pair_pick pk;
+        return c < 0 && pick_pair(s, order, bnd, k, total, &pk) ? pk.cost : total;
     }
     case TU__N_OR: {
         double total = 0;
@@ -378,7 +416,18 @@ static roaring_bitmap_t *true_set(sp *s, const tu__node *n, const roaring_bitmap
         int k = and_order(s, n, order, bnd);
         if (!k) return s->failed = 1, NULL;
         const roaring_bitmap_t *cur = cand;
+        pair_pick pk = {-1, -1, 0};
+        if (!cand) {
+            if (pick_pair(s, order, bnd, k, and_cost(s, order, bnd, k, -1), &pk)) {
+                if (!(cur = tu__pair_true(ix, order[pk.codes], order[pk.range]))) return s->failed = 1, NULL;
+                tu__match_pair_runs++;
+            } else {
+                pk.codes = pk.range = -1;
+            }
+        }
         for (int i = 0; i < k && !s->failed; i++) {
+            if (i == pk.codes || i == pk.range) continue;
+            if (cur && cur != cand && roaring_bitmap_is_empty(cur)) break;
             roaring_bitmap_t *next = true_set(s, order[i], cur);
             if (cur != cand) roaring_bitmap_free((roaring_bitmap_t *)cur);
             cur = next;

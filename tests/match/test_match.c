@@ -96,6 +96,7 @@ static void check_rule_ex(fixture *f, const json_t *rule, int naive) {
 }
 
 static void check_rule(fixture *f, const json_t *rule) { check_rule_ex(f, rule, 0); }
+static void check_pair(const tu_index *ix);
 
 static void check_text(fixture *f, const char *text) {
     json_error_t je;
@@ -227,6 +228,119 @@ static void test_round_bounds(void **state) {
     assert_true(rb.e1 >= 0);
 }
 
+/* The division x revenue pair (pair.c) holds, for every division, its members' revenue bucket codes in id order:
+ * compared with the columns. */
+static void check_pair(const tu_index *ix) {
+    for (int v = 0; v < tu__code_nvalues(TU__CODE_DIVISION); v++) {
+        uint32_t k = 0;
+        for (uint32_t id = 0; id < tu_index_count(ix); id++) {
+            if (!(ix->present[id] >> TU_A_INDUSTRY_DIVISION & 1u) || ix->division[id] != v) continue;
+            if (k >= ix->pair[v].n) fail_msg("division %d: pair holds %u members, more exist", v, ix->pair[v].n);
+            if (ix->pair[v].q[k] != ix->qcode[TU__NUM_REVENUE][id])
+                fail_msg("division %d, member %u (id %u): pair code %d, column %d", v, k, id, ix->pair[v].q[k],
+                         ix->qcode[TU__NUM_REVENUE][id]);
+            k++;
+        }
+        assert_int_equal(k, ix->pair[v].n);
+    }
+}
+
+/* Rules with a division list and a revenue range answered from the pair and without it agree (check_rule
+ * compares every path with the row-wise evaluator), also with boundary buckets and with ranges that include
+ * the code of a missing revenue. */
+static void pair_rules(fixture *f, int n) {
+    static const char *const lists[] = {"[\"C38\"]", "[\"C34\",\"C35\",\"C38\",\"C39\",\"C40\"]",
+                                        "[\"C13\",\"I65\",\"X99\"]"};
+    static const char *const ranges[] = {"{\">=\":[{\"var\":\"revenue\"},2000]}",
+                                         "{\"<\":[{\"var\":\"revenue\"},1234.56]}",
+                                         "{\"<=\":[100.5,{\"var\":\"revenue\"},4999.99]}",
+                                         "{\">\":[{\"var\":\"revenue\"},-1]}", "{\"==\":[{\"var\":\"revenue\"},0]}"};
+    unsigned long runs0 = tu__match_pair_runs;
+    for (int i = 0; i < n; i++) {
+        char text[512];
+        const char *extra = i % 3 == 0 ? ",{\">=\":[{\"var\":\"employees\"},20]}" : i % 3 == 1 ? ",{\"in\":[\"high_tech\",{\"var\":\"tags\"}]}" : "";
+        snprintf(text, sizeof text, "{\"and\":[{\"in\":[{\"var\":\"industry_division\"},%s]},%s%s]}",
+                 lists[i % 3], ranges[i % 5], extra);
+        json_t *rule = json_loads(text, 0, NULL);
+        if (!rule) fail_msg("bad test rule %s", text);
+        check_rule(f, rule);
+        json_decref(rule);
+    }
+    if (tu__match_pair == 1 && tu__match_pair_runs - runs0 < (unsigned long)n)
+        fail_msg("the pair answered %lu of %d rules", tu__match_pair_runs - runs0, n);
+}
+
+static void test_pair(void **state) {
+    fixture *f = *state;
+    check_pair(f->ix);
+    for (int k = 1; k >= 0; k--) {
+        tu__match_pair = k;
+        pair_rules(f, 30);
+        rnd_state = 99;
+        random_rules(f, 200);
+    }
+    tu__match_pair = 1;
+    for (int simd = 1; simd >= 0; simd--) { /* the narrower scans of CPUs without AVX-512 / AVX2 */
+        tu__match_simd = simd;
+        pair_rules(f, 15);
+    }
+    tu__match_simd = 2;
+    tu__match_pair = 2;
+}
+
+/* A larger index (70,000 records, ~7,000 per division: bitset containers, arrays past 256 entries, a second
+ * chunk): the pair's answers, at every SIMD width, against the same rules without it. */
+static void test_pair_large(void **state) {
+    (void)state;
+    enum { NL = 70000 };
+    tu_ent *ents = calloc(NL, sizeof *ents);
+    rnd_state = 5150;
+    for (uint32_t i = 0; i < NL; i++) rnd_ent(&ents[i], i);
+    tu_index *ix;
+    tu_err err;
+    assert_int_equal(tu_index_build(ents, NL / 2, &ix, &err), TU_OK);
+    for (uint32_t i = NL / 2; i < NL; i++) assert_int_equal(tu_index_update(ix, i, &ents[i], &err), TU_OK);
+    for (uint32_t i = 0; i < 300; i++) { /* some move between divisions */
+        uint32_t id = (uint32_t)rndn(NL);
+        rnd_ent(&ents[id], id);
+        assert_int_equal(tu_index_update(ix, id, &ents[id], &err), TU_OK);
+    }
+    check_pair(ix);
+    static const char *const rules[] = {
+        "{\"and\":[{\"in\":[{\"var\":\"industry_division\"},[\"C34\",\"C35\",\"C38\",\"C39\",\"C40\"]]},{\">=\":[{\"var\":\"revenue\"},2000]}]}",
+        "{\"and\":[{\"in\":[{\"var\":\"industry_division\"},[\"C13\"]]},{\"<=\":[333.33,{\"var\":\"revenue\"},4444.44]}]}",
+        "{\"and\":[{\"in\":[{\"var\":\"industry_division\"},[\"C26\",\"F51\"]]},{\"<\":[{\"var\":\"revenue\"},100]}]}",
+        "{\"and\":[{\"in\":[{\"var\":\"industry_division\"},[\"C33\",\"I65\"]]},{\">\":[{\"var\":\"revenue\"},-1]}]}",
+    };
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        json_t *j = json_loads(rules[r], 0, NULL);
+        tu_plan *p;
+        assert_int_equal(tu_plan_compile(j, &p, &err), TU_OK);
+        tu__match_pair = 0;
+        roaring_bitmap_t *want, *got;
+        assert_int_equal(tu_match_eligible(ix, p, &want, &err), TU_OK);
+        assert_true(roaring_bitmap_get_cardinality(want) > 0);
+        tu__match_pair = 1, tu__match_sparse = 1;
+        for (int simd = 2; simd >= 0; simd--) {
+            tu__match_simd = simd;
+            unsigned long runs = tu__match_pair_runs;
+            assert_int_equal(tu_match_eligible(ix, p, &got, &err), TU_OK);
+            assert_int_equal(tu__match_pair_runs, runs + 1);
+            if (!roaring_bitmap_equals(want, got))
+                fail_msg("%s (simd %d): %llu ids, want %llu", rules[r], simd,
+                         (unsigned long long)roaring_bitmap_get_cardinality(got),
+                         (unsigned long long)roaring_bitmap_get_cardinality(want));
+            roaring_bitmap_free(got);
+        }
+        tu__match_simd = 2, tu__match_pair = 2, tu__match_sparse = 2;
+        roaring_bitmap_free(want);
+        tu_plan_free(p);
+        json_decref(j);
+    }
+    tu_index_close(ix);
+    free(ents);
+}
+
 static void test_updates(void **state) {
     fixture *f = *state;
     rnd_state = 4242;
@@ -244,10 +358,14 @@ static void test_updates(void **state) {
             assert_int_equal(f->ix->qcard[k][q], roaring_bitmap_get_cardinality(f->ix->qbm[k][q]));
             assert_int_equal(f->ix->qcard[k][q], codes);
         }
+    check_pair(f->ix); /* rewritten in place, moved between divisions, appended */
     random_rules(f, 300);
     tu__match_narrow = TU__QBUCKETS; /* the bucket bitmaps were kept current too */
     random_rules(f, 300);
     tu__match_narrow = 8;
+    tu__match_pair = 1;
+    pair_rules(f, 30);
+    tu__match_pair = 2;
 }
 
 static void test_sets(void **state) {
@@ -352,6 +470,7 @@ static void test_bulk_uscc(void **state) {
     check_all_found(ix, f->ents, N);
     assert_int_equal(tu_index_update(ix, N, &f->ents[0], &err), TU_OK); /* normal appends again: the USCC moves */
     assert_int_equal(tu_index_find_uscc(ix, f->ents[0].uscc), N);
+    check_pair(ix); /* trimmed at the end of the load, grown again by the append */
     tu_index_close(ix);
 }
 
@@ -391,6 +510,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_range_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pair, setup, teardown),
+        cmocka_unit_test(test_pair_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
