@@ -427,12 +427,13 @@ static uint8_t ind_tail(const tu_ent *e) {
  * CRoaring of Debian aborts on exhaustion there, so this step cannot fail halfway. */
 static void set_bitmaps(tu_index *ix, uint32_t id, const tu_ent *e, int on) {
     void (*op)(roaring_bitmap_t *, uint32_t) = on ? roaring_bitmap_add : roaring_bitmap_remove;
+    uint32_t d = on ? 1 : (uint32_t)-1; /* an id is in a bitmap once per record: the counts follow */
     for (int k = 0; k < TU__CODE_COUNT; k++) {
         int v = TU_ENT_HAS(e, code_attrs[k]) ? tu__code_of_ent(k, e) : -1;
-        if (v >= 0 && v < tu__code_nvalues(k)) op(ix->code[k][v], id);
+        if (v >= 0 && v < tu__code_nvalues(k)) op(ix->code[k][v], id), ix->ccard[k][v] += d;
     }
     for (int t = 0; t < TU_TAG_COUNT; t++)
-        if (e->tags >> t & 1u) op(ix->tag[t], id);
+        if (e->tags >> t & 1u) op(ix->tag[t], id), ix->tcard[t] += d;
     for (int a = 0; a < TU_A_COUNT; a++)
         if (!TU_ENT_HAS(e, a)) op(ix->missing[a], id);
 }

@@ -85,6 +85,7 @@ struct tu_index {
     roaring_bitmap_t *missing[TU_A_COUNT];
     roaring_bitmap_t *qbm[TU__NUM_COUNT][TU__QBUCKETS]; /* ids per bucket code (mirrors qcode): narrow ranges */
     uint32_t qcard[TU__NUM_COUNT][TU__QBUCKETS]; /* their cardinalities (the sparse path's cost model) */
+    uint32_t ccard[TU__CODE_COUNT][128], tcard[TU_TAG_COUNT]; /* those of the code values' and tags' bitmaps */
     tu__pair pair[128]; /* [division value] (pair.c) */
     /* scratch bitsets of queries, reused so that a query does not page-fault fresh memory in */
     pthread_mutex_t scratch_lock;

@@ -40,12 +40,19 @@ typedef struct sp {
 
 static uint64_t card(const roaring_bitmap_t *b) { return roaring_bitmap_get_cardinality(b); }
 
-/* The bitmaps of a code list's values (at most 128); returns how many. */
-static size_t code_bitmaps(const tu_index *ix, const tu__node *n, const roaring_bitmap_t *out[128]) {
+/* The bitmaps of a code list's values (at most 128) and their cardinalities (kept by the index: counting a
+ * bitmap walks its containers, ~100 cache misses when it is cold); returns how many. */
+static size_t code_bitmaps(const tu_index *ix, const tu__node *n, const roaring_bitmap_t *out[128], uint64_t cards[128]) {
     size_t k = 0;
     for (int v = 0; v < tu__code_nvalues(n->k); v++)
-        if (n->vals[v >> 6] >> (v & 63) & 1u) out[k++] = ix->code[n->k][v];
+        if (n->vals[v >> 6] >> (v & 63) & 1u) cards[k] = ix->ccard[n->k][v], out[k++] = ix->code[n->k][v];
     return k;
+}
+
+static uint64_t sum(const uint64_t *x, size_t k) {
+    uint64_t t = 0;
+    for (size_t i = 0; i < k; i++) t += x[i];
+    return t;
 }
 
 /* An upper bound of |TRUE(n)|. */
@@ -53,11 +60,11 @@ static uint64_t bound(const sp *s, const tu__node *n) {
     const tu_index *ix = s->ix;
     uint64_t b = 0;
     switch (n->type) {
-    case TU__N_TAG: return card(ix->tag[n->k]);
+    case TU__N_TAG: return ix->tcard[n->k];
     case TU__N_CODES: {
         const roaring_bitmap_t *v[128];
-        for (size_t i = 0, k = code_bitmaps(ix, n, v); i < k; i++) b += card(v[i]);
-        return b;
+        uint64_t c[128];
+        return sum(c, code_bitmaps(ix, n, v, c));
     }
     case TU__N_RANGE: {
         if (n->lo > n->hi) return 0;
@@ -256,16 +263,17 @@ static double bm_cost(double card, double containers) {
     return card * NS_BITMAP < containers * NS_CONTAINER ? card * NS_BITMAP : containers * NS_CONTAINER;
 }
 
-static double bm_cost_of(const roaring_bitmap_t *b) { return bm_cost((double)card(b), b->high_low_container.size); }
+static double bm_cost_of(const roaring_bitmap_t *b, uint64_t card) { return bm_cost((double)card, b->high_low_container.size); }
 
 /* The cost (ns) of building a leaf's TRUE set from its bitmaps, intersected with c candidates (c < 0: none). */
 static double leaf_bitmap_cost(const sp *s, const tu__node *n, double c) {
     const tu_index *ix = s->ix;
     double total = c > 0 ? bm_cost(c, (double)(ix->n >> 16) + 1) : 0;
-    if (n->type == TU__N_TAG) return total + bm_cost_of(ix->tag[n->k]);
+    if (n->type == TU__N_TAG) return total + bm_cost_of(ix->tag[n->k], ix->tcard[n->k]);
     if (n->type == TU__N_CODES) {
         const roaring_bitmap_t *v[128];
-        for (size_t i = 0, k = code_bitmaps(ix, n, v); i < k; i++) total += bm_cost_of(v[i]);
+        uint64_t c[128];
+        for (size_t i = 0, k = code_bitmaps(ix, n, v, c); i < k; i++) total += bm_cost_of(v[i], c[i]);
         return total;
     }
     int slot = tu__num_slot(n->attr);
@@ -347,10 +355,8 @@ static double cost(const sp *s, const tu__node *n, double c) {
 /* The union of k bitmaps as a new bitmap (NULL on exhaustion). roaring_bitmap_or_many works through bitset
  * containers (8 KB each, cleared, filled, converted back): right for dense inputs, but for a few thousand ids
  * spread over 107 containers it costs ~0.25 ms where merging the sorted arrays one by one costs a tenth. */
-static roaring_bitmap_t *or_all(const tu_index *ix, size_t k, const roaring_bitmap_t **v) {
+static roaring_bitmap_t *or_all(const tu_index *ix, size_t k, const roaring_bitmap_t **v, uint64_t total) {
     if (!k) return roaring_bitmap_create();
-    uint64_t total = 0;
-    for (size_t i = 0; i < k; i++) total += card(v[i]);
     if (total >= 1024 * ((uint64_t)(ix->n >> 16) + 1)) return roaring_bitmap_or_many(k, v);
     roaring_bitmap_t *b = roaring_bitmap_copy(v[0]);
     for (size_t i = 1; b && i < k; i++) roaring_bitmap_or_inplace(b, v[i]);
@@ -364,8 +370,9 @@ static roaring_bitmap_t *range_rows(sp *s, const tu__node *n) {
     tu__rbuckets rb = tu__range_buckets(ix->bounds[slot], n->lo, n->hi);
     const roaring_bitmap_t *inner[TU__QBUCKETS];
     size_t k = 0;
-    for (int q = rb.a; q <= rb.z; q++) inner[k++] = ix->qbm[slot][q];
-    roaring_bitmap_t *b = or_all(ix, k, inner);
+    uint64_t total = 0;
+    for (int q = rb.a; q <= rb.z; q++) inner[k++] = ix->qbm[slot][q], total += ix->qcard[slot][q];
+    roaring_bitmap_t *b = or_all(ix, k, inner, total);
     rowcheck *rc = tu_calloc(1, sizeof *rc);
     if (!b || !rc || !(rc->c.out = roaring_bitmap_create())) {
         if (b) roaring_bitmap_free(b);
@@ -399,8 +406,9 @@ static roaring_bitmap_t *true_set(sp *s, const tu__node *n, const roaring_bitmap
     case TU__N_TAG: b = cand ? roaring_bitmap_and(cand, ix->tag[n->k]) : roaring_bitmap_copy(ix->tag[n->k]); break;
     case TU__N_CODES: {
         const roaring_bitmap_t *v[128];
-        size_t k = code_bitmaps(ix, n, v);
-        b = or_all(ix, k, v);
+        uint64_t c[128];
+        size_t k = code_bitmaps(ix, n, v, c);
+        b = or_all(ix, k, v, sum(c, k));
         if (b && cand) roaring_bitmap_and_inplace(b, cand);
         if (b) roaring_bitmap_andnot_inplace(b, ix->missing[n->attr]);
         break;

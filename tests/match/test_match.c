@@ -358,6 +358,11 @@ static void test_updates(void **state) {
             assert_int_equal(f->ix->qcard[k][q], roaring_bitmap_get_cardinality(f->ix->qbm[k][q]));
             assert_int_equal(f->ix->qcard[k][q], codes);
         }
+    for (int k = 0; k < TU__CODE_COUNT; k++) /* so do the code values' and tags' counts */
+        for (int v = 0; v < tu__code_nvalues(k); v++)
+            assert_int_equal(f->ix->ccard[k][v], roaring_bitmap_get_cardinality(f->ix->code[k][v]));
+    for (int t = 0; t < TU_TAG_COUNT; t++)
+        assert_int_equal(f->ix->tcard[t], roaring_bitmap_get_cardinality(f->ix->tag[t]));
     check_pair(f->ix); /* rewritten in place, moved between divisions, appended */
     random_rules(f, 300);
     tu__match_narrow = TU__QBUCKETS; /* the bucket bitmaps were kept current too */
